@@ -1,0 +1,133 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import VersionedHistoryAdmin
+
+from .loader import measure_search_text
+from .models import (
+    CrossReference,
+    Dimension,
+    Measure,
+    MeasureCoordination,
+    MeasureNote,
+    Organisation,
+    OrganisationAlias,
+    PlanEdition,
+    PlanImport,
+    PlanNode,
+    RemarkTag,
+    Sector,
+    Status,
+)
+
+
+class CoordinationInline(admin.TabularInline):
+    model = MeasureCoordination
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+class NoteInline(admin.StackedInline):
+    model = MeasureNote
+    extra = 0
+
+
+class CrossReferenceInline(admin.TabularInline):
+    model = CrossReference
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ["target"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(VersionedHistoryAdmin):
+    list_display = [
+        "code",
+        "printed_code",
+        "kind",
+        "priority_printed",
+        "cost",
+        "staffing",
+        "status_2019",
+        "sector",
+        "dimension",
+    ]
+    list_filter = [
+        "kind",
+        "priority",
+        "cost",
+        "staffing",
+        "status",
+        "sector",
+        "dimension",
+        "remark_tags",
+        "fr_official",
+    ]
+    search_fields = ["code", "title_nl", "title_fr", "title_en", "search_text"]
+    inlines = [CoordinationInline, CrossReferenceInline, NoteInline]
+    filter_horizontal = ["remark_tags"]
+    autocomplete_fields = ["section", "challenge", "pillar"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        measure = form.instance
+        Measure.objects.filter(pk=measure.pk).update(search_text=measure_search_text(measure))
+
+
+@admin.register(PlanNode)
+class PlanNodeAdmin(VersionedHistoryAdmin):
+    list_display = ["key", "kind", "number", "title_nl", "fr_official"]
+    list_filter = ["kind", "fr_official"]
+    search_fields = ["key", "title_nl", "title_fr"]
+    autocomplete_fields = ["parent"]
+
+
+class AliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 0
+    fields = ["printed"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(VersionedHistoryAdmin):
+    list_display = ["slug", "name_nl", "name_fr", "acronym", "type"]
+    list_filter = ["type"]
+    search_fields = ["slug", "name_nl", "name_fr", "name_en", "aliases__printed"]
+    inlines = [AliasInline]
+
+
+@admin.register(PlanEdition)
+class PlanEditionAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "title_nl", "adopted"]
+
+
+@admin.register(Sector)
+class SectorAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "name_nl", "name_fr", "code_prefix"]
+
+
+@admin.register(Dimension)
+class DimensionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title_nl"]
+
+
+@admin.register(Status)
+class StatusAdmin(SimpleHistoryAdmin):
+    list_display = ["key", "label_nl", "label_fr", "default_progress"]
+
+
+@admin.register(RemarkTag)
+class RemarkTagAdmin(SimpleHistoryAdmin):
+    list_display = ["key", "label_nl", "label_fr"]
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = ["loaded_at", "loaded_by", "checksum"]
+    readonly_fields = ["loaded_at", "loaded_by", "checksum", "files", "counts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

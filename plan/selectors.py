@@ -1,0 +1,431 @@
+"""Reads of the plan: filtered measure lists, facets, the backbone matrix, the plan tree, exports."""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from core.exports import Table
+from core.text import fold, translated
+
+from .models import (
+    CrossReference,
+    Dimension,
+    Measure,
+    MeasureCoordination,
+    Organisation,
+    PlanEdition,
+    PlanNode,
+    RemarkTag,
+    Sector,
+    Status,
+)
+
+# Filter name → the measure field it filters on and how the URL value is matched.
+MEASURE_FILTERS = OrderedDict(
+    [
+        ("sector", "sector__slug"),
+        ("dimension", "dimension__number"),
+        ("challenge", "challenge__key"),
+        ("pillar", "pillar__key"),
+        ("priority", "priority"),
+        ("cost", "cost"),
+        ("staffing", "staffing"),
+        ("coordinator", "coordinations__organisation__slug"),
+        ("status", "status__key"),
+        ("remark", "remark_tags__key"),
+        ("kind", "kind"),
+    ]
+)
+
+
+def measure_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Accent- and case-insensitive search in nl, fr and en: every word must match."""
+    for word in fold(query).split():
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def measure_list(*, filters: dict[str, list[str]] | None = None, query: str = "") -> QuerySet:
+    """Measures matching every given filter (values of one filter are OR-ed) and the search."""
+    queryset = Measure.objects.all()
+    for name, values in (filters or {}).items():
+        values = [v for v in values if v != ""]
+        if name not in MEASURE_FILTERS or not values:
+            continue
+        lookup = MEASURE_FILTERS[name]
+        if name == "priority" and "none" in values:
+            condition = Q(**{f"{lookup}__in": [v for v in values if v != "none"]}) | Q(priority="")
+        else:
+            condition = Q(**{f"{lookup}__in": values})
+        queryset = queryset.filter(condition)
+    if query:
+        queryset = measure_search(queryset, query)
+    ids = queryset.values("pk")
+    return Measure.objects.filter(pk__in=ids).with_relations().order_by("order")
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+def measure_facets(
+    *, filters: dict[str, list[str]], query: str, labels: dict[str, str]
+) -> list[Facet]:
+    """For each filter, its options with the number of measures each would give (other filters kept)."""
+    facets = []
+    for name, lookup in MEASURE_FILTERS.items():
+        others = {k: v for k, v in filters.items() if k != name}
+        base = measure_list(filters=others, query=query)
+        counts = Counter(
+            dict(
+                base.order_by()
+                .values_list(lookup)
+                .annotate(n=Count("pk", distinct=True))
+                .values_list(lookup, "n")
+            )
+        )
+        selected = set(filters.get(name, []))
+        options = [
+            FacetOption(
+                value=str(value),
+                label=label,
+                count=counts.get(raw, 0),
+                selected=str(value) in selected,
+            )
+            for raw, value, label in _facet_values(name)
+        ]
+        facets.append(
+            Facet(
+                name=name, label=labels[name], options=[o for o in options if o.count or o.selected]
+            )
+        )
+    return facets
+
+
+def _facet_values(name: str):
+    """(raw database value, URL value, label) for every option of a filter, in display order."""
+    if name == "sector":
+        return [(s.slug, s.slug, s.tr("name")) for s in Sector.objects.all()]
+    if name == "dimension":
+        return [
+            (d.number, d.number, f"{d.number}. {d.tr('title')}") for d in Dimension.objects.all()
+        ]
+    if name in ("challenge", "pillar"):
+        kind = "challenge" if name == "challenge" else "pillar"
+        return [(n.key, n.key, _node_label(n)) for n in PlanNode.objects.filter(kind=kind)]
+    if name == "priority":
+        return [(c.value, c.value, f"{c.value} – {c.label}") for c in Measure.Priority if c.value]
+    if name == "cost":
+        return [(v, v, v) for v in _distinct("cost")]
+    if name == "staffing":
+        return [(v, v, v) for v in _distinct("staffing")]
+    if name == "coordinator":
+        orgs = Organisation.objects.filter(coordinations__isnull=False).distinct()
+        return sorted(((o.slug, o.slug, o.tr("name")) for o in orgs), key=lambda t: fold(t[2]))
+    if name == "status":
+        return [(s.key, s.key, s.tr("label")) for s in Status.objects.all()]
+    if name == "remark":
+        return [(t.key, t.key, t.tr("label")) for t in RemarkTag.objects.all()]
+    if name == "kind":
+        return [(c.value, c.value, str(c.label)) for c in Measure.Kind]
+    raise KeyError(name)
+
+
+def _distinct(field: str) -> list[str]:
+    order = {"": 9, "-": 0}
+    values = (
+        Measure.objects.exclude(**{field: ""}).order_by().values_list(field, flat=True).distinct()
+    )
+    return sorted(values, key=lambda v: (order.get(v, len(v)), v))
+
+
+def _node_label(node: PlanNode) -> str:
+    title = node.tr("title")
+    return (
+        f"{node.key.split('.P')[0]} {node.number}: {title}"
+        if node.kind == "pillar"
+        else f"{node.key} {title}"
+    )
+
+
+def measure_detail(*, code: str) -> Measure | None:
+    return (
+        Measure.objects.with_relations()
+        .prefetch_related(
+            Prefetch("references", queryset=CrossReference.objects.select_related("target")),
+            Prefetch("referenced_by", queryset=CrossReference.objects.select_related("source")),
+            "notes",
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def node_ancestors(node: PlanNode) -> list[PlanNode]:
+    """The chain from the chapter down to the node (inclusive)."""
+    chain = []
+    current = node
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    return list(reversed(chain))
+
+
+def plan_tree() -> list[dict]:
+    """The plan as nested sections, each with its measure count, in document order."""
+    nodes = list(PlanNode.objects.annotate(measure_count=Count("measures")).order_by("order"))
+    children: dict[int | None, list] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+
+    def build(parent_id):
+        return [
+            {"node": n, "children": build(n.pk), "total": _total(n)}
+            for n in children.get(parent_id, [])
+        ]
+
+    def _total(node):
+        return node.measure_count + sum(_total(c) for c in children.get(node.pk, []))
+
+    return build(None)
+
+
+def backbone_matrix() -> dict:
+    """The 'common backbone': five sectors × six dimensions, with the measures in each cell."""
+    sectors = list(Sector.objects.all())
+    dimensions = list(Dimension.objects.all())
+    cells: dict[tuple[int, int], list[Measure]] = {}
+    for measure in Measure.objects.filter(
+        sector__isnull=False, dimension__isnull=False
+    ).select_related("sector", "dimension"):
+        cells.setdefault((measure.dimension_id, measure.sector_id), []).append(measure)
+    transversal: dict[int, list[Measure]] = {}
+    for measure in Measure.objects.filter(sector__isnull=True, dimension__isnull=False):
+        transversal.setdefault(measure.dimension_id, []).append(measure)
+    rows = [
+        {
+            "dimension": d,
+            "transversal": transversal.get(d.pk, []),
+            "cells": [cells.get((d.pk, s.pk), []) for s in sectors],
+        }
+        for d in dimensions
+    ]
+    return {"sectors": sectors, "rows": rows}
+
+
+def plan_overview() -> dict:
+    """Counts for the home page: by chapter, sector, priority, cost, status; quick wins."""
+    measures = Measure.objects.all()
+    by_chapter = []
+    for chapter in PlanNode.objects.filter(kind="chapter", parent__isnull=True).order_by("order"):
+        count = measures.filter(
+            Q(section__key=chapter.key) | Q(section__key__startswith=f"{chapter.key}.")
+        ).count()
+        if count:
+            by_chapter.append((chapter, count))
+    by_sector = [
+        (s, s.measure_count) for s in Sector.objects.annotate(measure_count=Count("measures"))
+    ]
+    by_priority = [(c, measures.filter(priority=c.value).count()) for c in Measure.Priority]
+    by_cost = [(v, measures.filter(cost=v).count()) for v in _distinct("cost")] + [
+        ("", measures.filter(cost="").count())
+    ]
+    by_status = [
+        (s, s.measure_count)
+        for s in Status.objects.annotate(measure_count=Count("measures"))
+        if s.measure_count
+    ]
+    return {
+        "edition": PlanEdition.objects.first(),
+        "total": measures.count(),
+        "by_chapter": by_chapter,
+        "by_sector": by_sector,
+        "by_priority": [(c, n) for c, n in by_priority if n],
+        "by_cost": [(v, n) for v, n in by_cost if n],
+        "by_status": by_status,
+        "quick_wins": list(measures.quick_wins().with_relations()),
+        "organisations": Organisation.objects.filter(coordinations__isnull=False)
+        .distinct()
+        .count(),
+    }
+
+
+def organisation_list(*, query: str = "") -> QuerySet:
+    queryset = Organisation.objects.annotate(
+        measure_count=Count("coordinations__measure", distinct=True)
+    ).prefetch_related("aliases")
+    if query:
+        folded = fold(query)
+        queryset = queryset.filter(
+            Q(aliases__folded__contains=folded) | Q(slug__contains=folded)
+        ).distinct()
+    return queryset.order_by("-measure_count", "name_nl")
+
+
+def organisation_detail(*, slug: str) -> Organisation | None:
+    return Organisation.objects.prefetch_related("aliases").filter(slug=slug).first()
+
+
+def organisation_measures(organisation: Organisation) -> QuerySet:
+    return (
+        Measure.objects.filter(coordinations__organisation=organisation)
+        .distinct()
+        .with_relations()
+        .order_by("order")
+    )
+
+
+# ---------------------------------------------------------------- exports
+
+MEASURE_COLUMNS = (
+    "code",
+    "printed_code",
+    "kind",
+    "title_nl",
+    "title_fr",
+    "title_en",
+    "chapter_section",
+    "challenge",
+    "pillar",
+    "sector",
+    "dimension",
+    "priority",
+    "cost",
+    "staffing",
+    "coordinators",
+    "status_2019",
+    "remark_tags",
+    "remark_nl",
+    "remark_fr",
+    "cross_refs",
+    "source_line",
+    "quirks",
+)
+
+
+def _coordinators(measure: Measure) -> list[dict]:
+    return [
+        {
+            "organisation": c.organisation.slug,
+            "name": c.organisation.name_nl,
+            "printed": c.printed,
+            "uncertain": c.uncertain,
+        }
+        for c in measure.coordinations.all()
+    ]
+
+
+def measure_row(measure: Measure) -> dict:
+    """One measure as a flat row (CSV/XLSX) — the same columns in every export."""
+    coordinators = _coordinators(measure)
+    return {
+        "code": measure.code,
+        "printed_code": measure.printed_code,
+        "kind": measure.kind,
+        "title_nl": measure.title_nl,
+        "title_fr": measure.title_fr,
+        "title_en": measure.title_en,
+        "chapter_section": measure.section.key,
+        "challenge": measure.challenge.key if measure.challenge else "",
+        "pillar": measure.pillar.key if measure.pillar else "",
+        "sector": measure.sector.slug if measure.sector else "",
+        "dimension": measure.dimension.number if measure.dimension else "",
+        "priority": measure.priority_printed,
+        "cost": measure.cost,
+        "staffing": measure.staffing,
+        "coordinators": [c["printed"] + (" (?)" if c["uncertain"] else "") for c in coordinators],
+        "status_2019": measure.status_2019,
+        "remark_tags": [t.key for t in measure.remark_tags.all()],
+        "remark_nl": measure.remark_nl,
+        "remark_fr": measure.remark_fr,
+        "cross_refs": [f"{r.type}:{r.target.code}" for r in measure.references.all()],
+        "source_line": measure.source_line,
+        "quirks": measure.quirks,
+    }
+
+
+def measure_export_table(queryset: QuerySet | None = None) -> Table:
+    queryset = (queryset if queryset is not None else measure_list()).prefetch_related(
+        "references__target"
+    )
+    return Table(columns=MEASURE_COLUMNS, rows=[measure_row(m) for m in queryset])
+
+
+def measure_json(measure: Measure) -> dict:
+    """One measure as a JSON object (export-plan and the JSON export of lists)."""
+    return {
+        "code": measure.code,
+        "printed_code": measure.printed_code,
+        "kind": measure.kind,
+        "title_nl": measure.title_nl,
+        "title_fr": measure.title_fr,
+        "title_en": measure.title_en,
+        "title_fr_official": measure.fr_official,
+        "section": measure.section.key,
+        "challenge": measure.challenge.key if measure.challenge else None,
+        "pillar": measure.pillar.key if measure.pillar else None,
+        "sector": measure.sector.slug if measure.sector else None,
+        "dimension": measure.dimension.number if measure.dimension else None,
+        "priority": measure.priority_printed or None,
+        "cost": measure.cost or None,
+        "staffing": measure.staffing or None,
+        "coordinators": _coordinators(measure),
+        "status_2019": measure.status_2019 or None,
+        "status": measure.status.key if measure.status else None,
+        "remarks": {
+            "tags": [t.key for t in measure.remark_tags.all()],
+            "text_nl": measure.remark_nl or None,
+            "text_fr": measure.remark_fr or None,
+            "text_en": measure.remark_en or None,
+        },
+        "cross_refs": [
+            {"type": r.type, "target": r.target.code, "printed": r.printed}
+            for r in measure.references.all()
+        ],
+        "notes": [
+            {
+                "number": n.number,
+                "kind": n.kind,
+                "text_nl": n.text_nl,
+                "text_fr": n.text_fr,
+                "text_en": n.text_en,
+            }
+            for n in measure.notes.all()
+        ],
+        "source_line": measure.source_line,
+        "quirks": measure.quirks,
+    }
+
+
+def measures_json(queryset: QuerySet | None = None) -> list[dict]:
+    queryset = (queryset if queryset is not None else measure_list()).prefetch_related(
+        "references__target", "notes"
+    )
+    return [measure_json(m) for m in queryset]
+
+
+def plan_export() -> list[dict]:
+    """The whole plan, one object per measure, in document order."""
+    return measures_json()
+
+
+def label_of(obj, field: str = "name") -> str:
+    return translated(obj, field)
+
+
+def coordination_count() -> int:
+    return MeasureCoordination.objects.count()

@@ -1,0 +1,163 @@
+"""Public portal of the plan register. Views stay thin: selectors do the reading."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from core.exports import EXPORT_FORMATS, Table, export_response, json_attachment
+
+from .models import PlanNode
+from .selectors import (
+    MEASURE_FILTERS,
+    backbone_matrix,
+    measure_detail,
+    measure_export_table,
+    measure_facets,
+    measure_list,
+    measures_json,
+    node_ancestors,
+    organisation_detail,
+    organisation_list,
+    organisation_measures,
+    plan_overview,
+    plan_tree,
+)
+
+
+def filter_labels() -> dict[str, str]:
+    return {
+        "sector": _("Sector"),
+        "dimension": _("Dimension"),
+        "challenge": _("Transversal challenge"),
+        "pillar": _("Strategic pillar"),
+        "priority": _("Priority"),
+        "cost": _("Cost"),
+        "staffing": _("Staffing"),
+        "coordinator": _("Coordinator"),
+        "status": _("Status (2019)"),
+        "remark": _("Remark"),
+        "kind": _("Kind of measure"),
+    }
+
+
+def _filters_from(request) -> dict[str, list[str]]:
+    return {
+        name: request.GET.getlist(name) for name in MEASURE_FILTERS if request.GET.getlist(name)
+    }
+
+
+def _export(request, queryset, basename: str) -> HttpResponse | None:
+    fmt = request.GET.get("format")
+    if fmt not in EXPORT_FORMATS:
+        return None
+    if fmt == "json":
+        return json_attachment(measures_json(queryset), basename)
+    return export_response(measure_export_table(queryset), fmt, basename)
+
+
+def home(request):
+    context = {"overview": plan_overview(), "matrix": backbone_matrix()}
+    return render(request, "plan/home.html", context)
+
+
+def tree(request):
+    return render(request, "plan/tree.html", {"tree": plan_tree()})
+
+
+def node(request, key: str):
+    plan_node = (
+        PlanNode.objects.select_related("parent", "sector", "dimension").filter(key=key).first()
+    )
+    if plan_node is None:
+        raise Http404(_("No such section of the plan."))
+    measures = plan_node.measures.with_relations().order_by("order")
+    children = plan_node.children.all().order_by("order")
+    context = {
+        "node": plan_node,
+        "ancestors": node_ancestors(plan_node)[:-1],
+        "measures": measures,
+        "children": children,
+    }
+    return render(request, "plan/node.html", context)
+
+
+def measures(request):
+    filters = _filters_from(request)
+    query = request.GET.get("q", "").strip()
+    queryset = measure_list(filters=filters, query=query)
+    exported = _export(request, queryset, "measures")
+    if exported:
+        return exported
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "total": queryset.count(),
+        "query": query,
+        "filters": filters,
+        "facets": measure_facets(filters=filters, query=query, labels=filter_labels()),
+        "active": [(name, value) for name, values in filters.items() for value in values],
+    }
+    template = (
+        "plan/_measure_results.html" if request.headers.get("HX-Request") else "plan/measures.html"
+    )
+    return render(request, template, context)
+
+
+def measure(request, code: str):
+    item = measure_detail(code=code)
+    if item is None:
+        raise Http404(_("No measure with this code."))
+    context = {
+        "measure": item,
+        "ancestors": node_ancestors(item.section),
+        "strategy_items": item.strategy_items.select_related("document").all(),
+    }
+    return render(request, "plan/measure.html", context)
+
+
+def organisations(request):
+    query = request.GET.get("q", "").strip()
+    queryset = organisation_list(query=query)
+    fmt = request.GET.get("format")
+    if fmt in EXPORT_FORMATS:
+        table = Table(
+            columns=(
+                "slug",
+                "name_nl",
+                "name_fr",
+                "name_en",
+                "acronym",
+                "type",
+                "website",
+                "printed_forms",
+                "measures",
+            ),
+            rows=[
+                {
+                    "slug": o.slug,
+                    "name_nl": o.name_nl,
+                    "name_fr": o.name_fr,
+                    "name_en": o.name_en,
+                    "acronym": o.acronym,
+                    "type": o.type,
+                    "website": o.website,
+                    "printed_forms": [a.printed for a in o.aliases.all()],
+                    "measures": o.measure_count,
+                }
+                for o in queryset
+            ],
+        )
+        return export_response(table, fmt, "organisations")
+    return render(request, "plan/organisations.html", {"organisations": queryset, "query": query})
+
+
+def organisation(request, slug: str):
+    org = organisation_detail(slug=slug)
+    if org is None:
+        raise Http404(_("No such organisation."))
+    queryset = organisation_measures(org)
+    exported = _export(request, queryset, f"measures-{org.slug}")
+    if exported:
+        return exported
+    return render(request, "plan/organisation.html", {"organisation": org, "measures": queryset})

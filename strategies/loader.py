@@ -1,0 +1,145 @@
+"""Load data/plan/strategies.yaml: related strategies and stakeholder positions, linked to the plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.db import transaction
+
+from core.yamlfiles import DataFileError, line_of, read_yaml
+from plan.models import Measure, PlanNode, Sector
+
+from .models import Document, Item
+
+FILE = "strategies.yaml"
+LANGS = ("nl", "fr", "en")
+DOC_KINDS = {c.value for c in Document.Kind}
+ITEM_KINDS = {c.value for c in Item.Kind}
+
+
+def _where(entry, text: str) -> str:
+    line = line_of(entry)
+    return f"{FILE}:{line}: {text}" if line else f"{FILE}: {text}"
+
+
+def _check_text(problems, entry, where, value, langs=LANGS):
+    if not isinstance(value, dict):
+        problems.append(_where(entry, f"{where}: must be a mapping with {', '.join(langs)} texts"))
+        return
+    for lang in langs:
+        if not isinstance(value.get(lang), str) or not value[lang].strip():
+            problems.append(_where(value, f"{where}.{lang}: missing or empty translation"))
+
+
+def validate(content) -> list[str]:
+    """Every problem of the file; needs the plan loaded (measure codes, sectors, challenges)."""
+    problems: list[str] = []
+    documents = content.get("documents") if isinstance(content, dict) else None
+    if not isinstance(documents, list):
+        return [f"{FILE}: needs a list 'documents'"]
+    codes = set(Measure.objects.values_list("code", flat=True))
+    sectors = set(Sector.objects.values_list("slug", flat=True))
+    challenges = set(PlanNode.objects.filter(kind="challenge").values_list("key", flat=True))
+    slugs = set()
+    for index, doc in enumerate(documents):
+        where = f"documents[{index}]"
+        if not isinstance(doc, dict) or not doc.get("slug"):
+            problems.append(_where(doc, f"{where}.slug: missing"))
+            continue
+        where += f" ({doc['slug']})"
+        if doc["slug"] in slugs:
+            problems.append(_where(doc, f"{where}.slug: duplicate"))
+        slugs.add(doc["slug"])
+        if doc.get("kind") not in DOC_KINDS:
+            problems.append(_where(doc, f"{where}.kind: must be one of {sorted(DOC_KINDS)}"))
+        _check_text(problems, doc, f"{where}.title", doc.get("title"))
+        _check_text(problems, doc, f"{where}.summary", doc.get("summary"))
+        for slug in doc.get("sectors") or []:
+            if slug not in sectors:
+                problems.append(_where(doc, f"{where}.sectors: unknown sector {slug!r}"))
+        keys = set()
+        for item_index, item in enumerate(doc.get("items") or []):
+            iwhere = f"{where}.items[{item_index}]"
+            if not isinstance(item, dict):
+                problems.append(_where(doc, f"{iwhere}: must be a mapping"))
+                continue
+            key = str(item.get("key", ""))
+            if not key or key in keys:
+                problems.append(_where(item, f"{iwhere}.key: missing or duplicate"))
+            keys.add(key)
+            if item.get("kind") not in ITEM_KINDS:
+                problems.append(_where(item, f"{iwhere}.kind: must be one of {sorted(ITEM_KINDS)}"))
+            _check_text(problems, item, f"{iwhere}.text", item.get("text"))
+            for code in item.get("measures") or []:
+                if code not in codes:
+                    problems.append(
+                        _where(item, f"{iwhere}.measures: unknown measure code {code!r}")
+                    )
+            for slug in item.get("sectors") or []:
+                if slug not in sectors:
+                    problems.append(_where(item, f"{iwhere}.sectors: unknown sector {slug!r}"))
+            for key_ in item.get("challenges") or []:
+                if key_ not in challenges:
+                    problems.append(
+                        _where(item, f"{iwhere}.challenges: unknown challenge {key_!r}")
+                    )
+    return problems
+
+
+def _tr(value, prefix, langs=LANGS):
+    value = value or {}
+    return {f"{prefix}_{lang}": (value.get(lang) or "").strip() for lang in langs}
+
+
+def strategies_load(*, data_dir: Path) -> int:
+    """Validate, then write every document and item in one transaction; returns the item count."""
+    path = data_dir / FILE
+    if not path.exists():
+        raise DataFileError([f"{FILE}: file not found in {data_dir}"])
+    content = read_yaml(path)
+    problems = validate(content)
+    if problems:
+        raise DataFileError(problems)
+    count = 0
+    with transaction.atomic():
+        keep_docs = set()
+        for order, data in enumerate(content["documents"]):
+            doc, _ = Document.objects.update_or_create(
+                slug=data["slug"],
+                defaults={
+                    "kind": data["kind"],
+                    **_tr(data.get("title"), "title"),
+                    **_tr(data.get("author"), "author"),
+                    **_tr(data.get("summary"), "summary"),
+                    "body_nl": ((data.get("body") or {}).get("nl") or "").strip(),
+                    "date": str(data.get("date") or ""),
+                    "seed": data.get("seed") or "",
+                    "steering_ministers": data.get("steering_ministers") or [],
+                    "partners": data.get("partners") or [],
+                    "order": order,
+                },
+            )
+            keep_docs.add(doc.pk)
+            doc.sectors.set(Sector.objects.filter(slug__in=data.get("sectors") or []))
+            keep_items = set()
+            for item_order, item_data in enumerate(data.get("items") or []):
+                item, _ = Item.objects.update_or_create(
+                    document=doc,
+                    key=str(item_data["key"]),
+                    defaults={
+                        "kind": item_data["kind"],
+                        **_tr(item_data.get("text"), "text"),
+                        "figures": item_data.get("figures") or [],
+                        "order": item_order,
+                    },
+                )
+                item.measures.set(Measure.objects.filter(code__in=item_data.get("measures") or []))
+                item.sectors.set(Sector.objects.filter(slug__in=item_data.get("sectors") or []))
+                item.challenges.set(
+                    PlanNode.objects.filter(key__in=item_data.get("challenges") or [])
+                )
+                keep_items.add(item.pk)
+                count += 1
+            doc.items.exclude(pk__in=keep_items).delete()
+        Document.objects.exclude(pk__in=keep_docs).delete()
+    return count
