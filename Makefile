@@ -11,7 +11,7 @@ run: setup ## set up everything and serve http://127.0.0.1:8000
 	$(BRUPROD) runserver 127.0.0.1:8000
 
 setup: install messages data ## virtualenv, dependencies, database, plan data, demo administrator
-	$(BRUPROD) setup_demo
+	$(BRUPROD) setup-demo
 
 install: $(STAMP)
 
@@ -26,8 +26,8 @@ messages: install ## compile the nl/fr/en translation catalogues
 
 data: install ## migrate the database and load the plan (idempotent)
 	$(BRUPROD) migrate --noinput -v 0
-	$(BRUPROD) load_plan
-	$(BRUPROD) load_strategies
+	$(BRUPROD) load-plan
+	$(BRUPROD) load-strategies
 
 test: install messages ## the whole suite (unit, request, end-to-end in headless Chromium)
 	$(BIN)/pytest -q

@@ -14,7 +14,11 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", default)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["bruprod", *sys.argv[1:]])
+    args = sys.argv[1:]
+    # `bruprod load-plan` and `bruprod load_plan` are the same command.
+    if args and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["bruprod", *args])
 
 
 if __name__ == "__main__":

@@ -72,6 +72,9 @@ def node(request, key: str):
     if plan_node is None:
         raise Http404(_("No such section of the plan."))
     measures = plan_node.measures.with_relations().order_by("order")
+    exported = _export(request, measures, f"measures-{plan_node.key}")
+    if exported:
+        return exported
     children = plan_node.children.all().order_by("order")
     context = {
         "node": plan_node,

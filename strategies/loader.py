@@ -116,6 +116,7 @@ def strategies_load(*, data_dir: Path) -> int:
                     "seed": data.get("seed") or "",
                     "steering_ministers": data.get("steering_ministers") or [],
                     "partners": data.get("partners") or [],
+                    "quirks": data.get("quirks") or [],
                     "order": order,
                 },
             )
@@ -130,6 +131,8 @@ def strategies_load(*, data_dir: Path) -> int:
                         "kind": item_data["kind"],
                         **_tr(item_data.get("text"), "text"),
                         "figures": item_data.get("figures") or [],
+                        "actions": item_data.get("actions") or [],
+                        "steering": item_data.get("steering") or [],
                         "order": item_order,
                     },
                 )

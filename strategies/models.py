@@ -32,6 +32,7 @@ class Document(TranslatedMixin, VersionedModel, TimeStampedModel):
     )
     steering_ministers = models.JSONField(_("steering ministers"), default=list, blank=True)
     partners = models.JSONField(_("partners"), default=list, blank=True)
+    quirks = models.JSONField(_("notes on the source text"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -62,6 +63,8 @@ class Item(TranslatedMixin, models.Model):
     text_fr = models.TextField(_("text (fr)"), blank=True)
     text_en = models.TextField(_("text (en)"), blank=True)
     figures = models.JSONField(_("figures"), default=list, blank=True)
+    actions = models.JSONField(_("actions"), default=list, blank=True)
+    steering = models.JSONField(_("steered by"), default=list, blank=True)
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="strategy_items", verbose_name=_("measures")
     )

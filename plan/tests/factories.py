@@ -44,6 +44,7 @@ class NodeFactory(factory.django.DjangoModelFactory):
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"test-org-{n}")
     name_nl = factory.Sequence(lambda n: f"Testorganisatie {n}")

@@ -58,3 +58,20 @@ def test_load_plan_command_reports_bad_input(tmp_path, plan_data_dir):
 def test_load_plan_command_succeeds(capsys, plan_data_dir):
     call_command("load_plan", "--data-dir", str(plan_data_dir))
     assert "Plan loaded" in capsys.readouterr().out
+
+
+def test_bruprod_accepts_hyphenated_command_names(tmp_path):
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    result = subprocess.run(
+        [sys.executable, "-m", "config.cli", "export-plan", "--help"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--format" in result.stdout

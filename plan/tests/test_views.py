@@ -61,6 +61,9 @@ def test_node_page_shows_body_and_measures(client):
     assert response.status_code == 200
     assert "1.1.1" in response.content.decode()
     assert client.get(url("plan:node", key="no.such")).status_code == 404
+    exported = json.loads(client.get(url("plan:node", key="3.1.4.P1"), {"format": "json"}).content)
+    assert [m["code"] for m in exported][:2] == ["1.1.1", "1.1.2"]
+    assert all(m["pillar"] == "3.1.4.P1" for m in exported)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -66,3 +66,12 @@ def test_measure_page_links_back_to_positions(client):
     with translation.override("nl"):
         html = client.get(reverse("plan:measure", kwargs={"code": measure.code})).content.decode()
     assert f"/strategies/{item.document.slug}/" in html
+
+
+def test_go4brussels_initiatives_show_actions_and_steering(client):
+    doc = Document.objects.get(slug="go4brussels-2030-objective-1-4")
+    item = doc.items.exclude(actions=[]).first()
+    with translation.override("fr"):
+        html = client.get(reverse("strategies:detail", kwargs={"slug": doc.slug})).content.decode()
+    assert escape(item.actions[0]["fr"]) in html
+    assert doc.steering_ministers

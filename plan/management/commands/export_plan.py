@@ -23,5 +23,8 @@ class Command(BaseCommand):
             with open(output, "wb") as handle:
                 handle.write(data)
         else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.write(b"\n")
+            try:
+                sys.stdout.buffer.write(data + b"\n")
+                sys.stdout.flush()
+            except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+                sys.stderr.close()
