@@ -18,6 +18,9 @@ router.register("strategies", strategies_api.DocumentViewSet, basename="strategy
 urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/v1/plan/", plan_api.plan_editions, name="api-plan"),
+    path("api/v1/", include("monitoring.api_urls")),
+    path("api/v1/", include("indicators.api_urls")),
+    path("api/v1/", include("economy.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -26,6 +29,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("plan.urls")),
     path("strategies/", include("strategies.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("boordtabel/", include("indicators.urls")),
+    path("economy/", include("economy.urls")),
     prefix_default_language=True,
 )
 

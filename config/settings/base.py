@@ -29,8 +29,13 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "core",
+    "accounts",
+    "geo",
     "plan",
     "strategies",
+    "monitoring",
+    "indicators",
+    "economy",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Productive economy (KBO/BCE)."""

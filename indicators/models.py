@@ -1,0 +1,1 @@
+"""Boordtabel (steering indicators)."""
