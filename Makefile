@@ -28,6 +28,7 @@ data: install ## migrate the database and load the plan (idempotent)
 	$(BRUPROD) migrate --noinput -v 0
 	$(BRUPROD) load-plan
 	$(BRUPROD) load-strategies
+	$(BRUPROD) load-monitoring
 
 test: install messages ## the whole suite (unit, request, end-to-end in headless Chromium)
 	$(BIN)/pytest -q

@@ -11,11 +11,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def load_reference_data() -> None:
+    from monitoring.reference import monitoring_reference_load
     from plan.loader import plan_load
     from strategies.loader import strategies_load
 
     plan_load(data_dir=Path(settings.PLAN_DATA_DIR), loaded_by="tests")
     strategies_load(data_dir=Path(settings.PLAN_DATA_DIR))
+    monitoring_reference_load()
 
 
 @pytest.fixture(scope="session")
