@@ -45,7 +45,10 @@ def can_report_on(user, measure) -> bool:
     if role != Role.COORDINATOR:
         return False
     organisation_id = user_organisation_id(user)
-    return organisation_id is not None and measure.coordinations.filter(organisation_id=organisation_id).exists()
+    return (
+        organisation_id is not None
+        and measure.coordinations.filter(organisation_id=organisation_id).exists()
+    )
 
 
 def can_see_report(user, report) -> bool:

@@ -15,7 +15,12 @@ class Role(models.TextChoices):
 
 
 class Profile(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile",
+        verbose_name=_("user"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
         "plan.Organisation",
@@ -24,9 +29,13 @@ class Profile(models.Model):
         on_delete=models.PROTECT,
         related_name="members",
         verbose_name=_("organisation"),
-        help_text=_("Required for coordinators: they report on the measures this organisation coordinates."),
+        help_text=_(
+            "Required for coordinators: they report on the measures this organisation coordinates."
+        ),
     )
-    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, default="nl")
+    language = models.CharField(
+        _("language"), max_length=2, choices=settings.LANGUAGES, default="nl"
+    )
     is_demo = models.BooleanField(_("demo account"), default=False)
     history = HistoricalRecords()
 

@@ -44,13 +44,17 @@ def demo_accounts_setup(*, password: str) -> list[str]:
     users = get_user_model()
     names = []
     for username, role, org_slug in DEMO_ACCOUNTS:
-        user, _ = users.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+        user, _ = users.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
         user.is_staff = role in (Role.TASKFORCE, Role.ADMIN)
         user.is_superuser = role == Role.ADMIN
         user.set_password(password)
         user.save()
         organisation = Organisation.objects.filter(slug=org_slug).first() if org_slug else None
-        Profile.objects.update_or_create(user=user, defaults={"role": role, "organisation": organisation, "is_demo": True})
+        Profile.objects.update_or_create(
+            user=user, defaults={"role": role, "organisation": organisation, "is_demo": True}
+        )
         names.append(username)
     return names
 
@@ -66,7 +70,10 @@ def demo_history_setup(*, today: date | None = None, seed: int = 2019) -> dict[s
         raise ImproperlyConfigured("Demo data never exists under production settings.")
     today = today or timezone.localdate()
     rng = random.Random(seed)
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])}
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS])
+    }
     coordinator, taskforce = users.get("demo-coordinator"), users.get("demo-taskforce")
     Milestone.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
@@ -89,11 +96,22 @@ def demo_history_setup(*, today: date | None = None, seed: int = 2019) -> dict[s
             if rng.random() < speed / 3 and step < len(ladder) - 1:
                 step += 1
             status = statuses[ladder[step]]
-            progress = 100 if status.is_completed else min(95, max(progress, status.default_progress + rng.randint(0, 15)))
+            progress = (
+                100
+                if status.is_completed
+                else min(95, max(progress, status.default_progress + rng.randint(0, 15)))
+            )
             is_last = period == last
             state = Report.State.VALIDATED
             if is_last:
-                state = rng.choice([Report.State.VALIDATED, Report.State.SUBMITTED, Report.State.DRAFT, Report.State.RETURNED])
+                state = rng.choice(
+                    [
+                        Report.State.VALIDATED,
+                        Report.State.SUBMITTED,
+                        Report.State.DRAFT,
+                        Report.State.RETURNED,
+                    ]
+                )
             submitted = period.due_date - timedelta(days=rng.randint(-20, 10))
             reports.append(
                 Report(
@@ -111,14 +129,22 @@ def demo_history_setup(*, today: date | None = None, seed: int = 2019) -> dict[s
                     created_by=coordinator,
                     submitted_at=_at(submitted) if state != Report.State.DRAFT else None,
                     submitted_by=coordinator if state != Report.State.DRAFT else None,
-                    validated_at=_at(submitted + timedelta(days=14)) if state == Report.State.VALIDATED else None,
+                    validated_at=_at(submitted + timedelta(days=14))
+                    if state == Report.State.VALIDATED
+                    else None,
                     validated_by=taskforce if state == Report.State.VALIDATED else None,
-                    return_comment=f"{DEMO_LABEL}Please add the budget spent." if state == Report.State.RETURNED else "",
+                    return_comment=f"{DEMO_LABEL}Please add the budget spent."
+                    if state == Report.State.RETURNED
+                    else "",
                 )
             )
         if rng.random() < 0.4:
             due = date(rng.randint(2021, 2026), rng.choice([3, 6, 9, 12]), 30)
-            done = due - timedelta(days=rng.randint(0, 60)) if due < today and rng.random() < 0.6 else None
+            done = (
+                due - timedelta(days=rng.randint(0, 60))
+                if due < today and rng.random() < 0.6
+                else None
+            )
             milestones.append(
                 Milestone(
                     measure=measure,
@@ -129,10 +155,18 @@ def demo_history_setup(*, today: date | None = None, seed: int = 2019) -> dict[s
                     is_demo=True,
                 )
             )
-    bulk_create_with_history(reports, Report, batch_size=500, default_user=coordinator, default_change_reason="demo data")
+    bulk_create_with_history(
+        reports, Report, batch_size=500, default_user=coordinator, default_change_reason="demo data"
+    )
     saved = {(r.measure_id, r.period_id): r for r in Report.objects.filter(is_demo=True)}
     for milestone in milestones:
-        candidates = [r for (m, _p), r in saved.items() if m == milestone.measure_id and r.state == Report.State.VALIDATED]
+        candidates = [
+            r
+            for (m, _p), r in saved.items()
+            if m == milestone.measure_id and r.state == Report.State.VALIDATED
+        ]
         milestone.report = candidates[-1] if candidates else None
-    bulk_create_with_history(milestones, Milestone, batch_size=500, default_change_reason="demo data")
+    bulk_create_with_history(
+        milestones, Milestone, batch_size=500, default_change_reason="demo data"
+    )
     return {"reports": len(reports), "milestones": len(milestones)}

@@ -8,21 +8,52 @@ from .services import ReportData
 
 
 class ReportForm(forms.Form):
-    status = forms.ModelChoiceField(label=_("Implementation status"), queryset=ImplementationStatus.objects.all(), empty_label=None)
-    progress = forms.IntegerField(
-        label=_("Progress (%)"), min_value=0, max_value=100, required=False, help_text=_("Leave empty to use the status's default progress.")
+    status = forms.ModelChoiceField(
+        label=_("Implementation status"),
+        queryset=ImplementationStatus.objects.all(),
+        empty_label=None,
     )
-    narrative_nl = forms.CharField(label=_("Progress narrative (Dutch)"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    narrative_fr = forms.CharField(label=_("Progress narrative (French)"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    next_steps = forms.CharField(label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    risks = forms.CharField(label=_("Risks and blockers"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    budget_committed = forms.DecimalField(label=_("Budget committed (€)"), min_value=0, max_digits=14, decimal_places=2, required=False)
-    budget_spent = forms.DecimalField(label=_("Budget spent (€)"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Leave empty to use the status's default progress."),
+    )
+    narrative_nl = forms.CharField(
+        label=_("Progress narrative (Dutch)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    narrative_fr = forms.CharField(
+        label=_("Progress narrative (French)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    risks = forms.CharField(
+        label=_("Risks and blockers"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    budget_committed = forms.DecimalField(
+        label=_("Budget committed (€)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+    )
+    budget_spent = forms.DecimalField(
+        label=_("Budget spent (€)"), min_value=0, max_digits=14, decimal_places=2, required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if not (cleaned.get("narrative_nl") or "").strip() and not (cleaned.get("narrative_fr") or "").strip():
+        if (
+            not (cleaned.get("narrative_nl") or "").strip()
+            and not (cleaned.get("narrative_fr") or "").strip()
+        ):
             self.add_error("narrative_nl", _("Write the narrative in Dutch and/or French."))
         return cleaned
 
@@ -44,7 +75,9 @@ class MilestoneForm(forms.Form):
     title_nl = forms.CharField(label=_("Milestone (Dutch)"), max_length=300, required=False)
     title_fr = forms.CharField(label=_("Milestone (French)"), max_length=300, required=False)
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-    done_date = forms.DateField(label=_("Done on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    done_date = forms.DateField(
+        label=_("Done on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class EvidenceForm(forms.Form):
@@ -54,5 +87,7 @@ class EvidenceForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

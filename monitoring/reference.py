@@ -59,7 +59,9 @@ def half_year_periods(first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR) 
     """Half-year periods; reports are due 30 days after the period ends, with 15 days' grace."""
     periods = []
     for year in range(first_year, last_year + 1):
-        for half, (start, end) in enumerate(((date(year, 1, 1), date(year, 6, 30)), (date(year, 7, 1), date(year, 12, 31))), start=1):
+        for half, (start, end) in enumerate(
+            ((date(year, 1, 1), date(year, 6, 30)), (date(year, 7, 1), date(year, 12, 31))), start=1
+        ):
             periods.append(
                 {
                     "key": f"{year}-h{half}",
@@ -91,7 +93,11 @@ def monitoring_reference_load() -> dict[str, int]:
                 "order": order,
             },
         )
-        wanted = set(Status.objects.filter(key__in=entry.get("plan_statuses") or []).values_list("pk", flat=True))
+        wanted = set(
+            Status.objects.filter(key__in=entry.get("plan_statuses") or []).values_list(
+                "pk", flat=True
+            )
+        )
         if set(status.plan_statuses.values_list("pk", flat=True)) != wanted:
             status.plan_statuses.set(wanted)
     for period in half_year_periods():
@@ -99,9 +105,15 @@ def monitoring_reference_load() -> dict[str, int]:
     created = 0
     for measure in Measure.objects.filter(planning__isnull=True):
         start, end = DEFAULT_YEARS.get(measure.priority, DEFAULT_YEARS[""])
-        MeasurePlanning.objects.create(measure=measure, planned_start_year=start, planned_end_year=end)
+        MeasurePlanning.objects.create(
+            measure=measure, planned_start_year=start, planned_end_year=end
+        )
         created += 1
-    return {"statuses": len(content["statuses"]), "periods": ReportingPeriod.objects.count(), "plannings": created}
+    return {
+        "statuses": len(content["statuses"]),
+        "periods": ReportingPeriod.objects.count(),
+        "plannings": created,
+    }
 
 
 def initial_status_for(measure: Measure) -> ImplementationStatus | None:

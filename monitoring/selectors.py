@@ -22,7 +22,14 @@ from django.db.models import Q, QuerySet
 
 from plan.models import Measure, Organisation
 
-from .models import Comment, ImplementationStatus, MeasurePlanning, Milestone, Report, ReportingPeriod
+from .models import (
+    Comment,
+    ImplementationStatus,
+    MeasurePlanning,
+    Milestone,
+    Report,
+    ReportingPeriod,
+)
 
 STALE_AFTER_PERIODS = 2
 
@@ -45,7 +52,9 @@ class MeasureState:
         return self.report is not None
 
 
-def weighted_progress(items: Iterable[tuple[Decimal | float | int, float | int | None]]) -> float | None:
+def weighted_progress(
+    items: Iterable[tuple[Decimal | float | int, float | int | None]],
+) -> float | None:
     """Σw·p/Σw over (weight, progress) pairs; a missing progress counts as 0; None if Σw = 0."""
     total_weight = Decimal(0)
     total = Decimal(0)
@@ -71,10 +80,14 @@ def latest_validated_reports(*, up_to: ReportingPeriod | None = None) -> dict[in
     return latest
 
 
-def measure_states(*, measures: QuerySet | None = None, up_to: ReportingPeriod | None = None) -> list[MeasureState]:
-    measures = (measures if measures is not None else Measure.objects.all()).select_related(
-        "sector", "dimension", "challenge", "status"
-    ).prefetch_related("coordinations__organisation", "remark_tags")
+def measure_states(
+    *, measures: QuerySet | None = None, up_to: ReportingPeriod | None = None
+) -> list[MeasureState]:
+    measures = (
+        (measures if measures is not None else Measure.objects.all())
+        .select_related("sector", "dimension", "challenge", "status")
+        .prefetch_related("coordinations__organisation", "remark_tags")
+    )
     latest = latest_validated_reports(up_to=up_to)
     weights = dict(MeasurePlanning.objects.values_list("measure_id", "weight"))
     states = []
@@ -110,11 +123,19 @@ def _group_keys(state: MeasureState, grouping: str) -> list[tuple[str, str]]:
     if grouping == "status":
         return [(state.status.key, state.status.tr("label"))] if state.status else [("none", "")]
     if grouping == "challenge":
-        return [(m.challenge.key, f"{m.challenge.key} {m.challenge.tr('title')}")] if m.challenge else []
+        return (
+            [(m.challenge.key, f"{m.challenge.key} {m.challenge.tr('title')}")]
+            if m.challenge
+            else []
+        )
     if grouping == "sector":
         return [(m.sector.slug, m.sector.tr("name"))] if m.sector else []
     if grouping == "dimension":
-        return [(str(m.dimension.number), f"{m.dimension.number}. {m.dimension.tr('title')}")] if m.dimension else []
+        return (
+            [(str(m.dimension.number), f"{m.dimension.number}. {m.dimension.tr('title')}")]
+            if m.dimension
+            else []
+        )
     if grouping == "priority":
         return [(m.priority or "none", m.priority or "")]
     if grouping == "coordinator":
@@ -153,7 +174,9 @@ def overall_progress(states: list[MeasureState]) -> float | None:
 
 
 def overdue_milestones(*, today: date, validated_only: bool) -> QuerySet:
-    milestones = Milestone.objects.filter(due_date__lt=today, done_date__isnull=True).select_related("measure", "report")
+    milestones = Milestone.objects.filter(
+        due_date__lt=today, done_date__isnull=True
+    ).select_related("measure", "report")
     if validated_only:
         milestones = milestones.filter(report__state=Report.State.VALIDATED)
     return milestones.order_by("due_date")
@@ -168,7 +191,11 @@ def stale_measures(*, today: date, periods: int = STALE_AFTER_PERIODS) -> list[M
     recent = list(periods_past(today=today).order_by("-start")[:periods])
     if len(recent) < periods:
         return []
-    fresh = set(Report.objects.filter(state=Report.State.VALIDATED, period__in=recent).values_list("measure_id", flat=True))
+    fresh = set(
+        Report.objects.filter(state=Report.State.VALIDATED, period__in=recent).values_list(
+            "measure_id", flat=True
+        )
+    )
     return list(Measure.objects.exclude(pk__in=fresh).order_by("order"))
 
 
@@ -176,7 +203,8 @@ def quick_wins_not_started(states: list[MeasureState]) -> list[MeasureState]:
     return [
         s
         for s in states
-        if any(t.key == "QW" for t in s.measure.remark_tags.all()) and (s.status is None or not s.status.is_started)
+        if any(t.key == "QW" for t in s.measure.remark_tags.all())
+        and (s.status is None or not s.status.is_started)
     ]
 
 
@@ -200,10 +228,14 @@ def reporting_compliance(*, period: ReportingPeriod) -> list[Compliance]:
     deadline = period.due_date + timedelta(days=period.grace_days)
     reports = {
         r.measure_id: r
-        for r in Report.objects.filter(period=period).exclude(state=Report.State.DRAFT).only("measure_id", "submitted_at", "state")
+        for r in Report.objects.filter(period=period)
+        .exclude(state=Report.State.DRAFT)
+        .only("measure_id", "submitted_at", "state")
     }
     rows = []
-    organisations = Organisation.objects.filter(coordinations__isnull=False).distinct().order_by("name_nl")
+    organisations = (
+        Organisation.objects.filter(coordinations__isnull=False).distinct().order_by("name_nl")
+    )
     measure_ids_by_org: dict[int, set[int]] = defaultdict(set)
     for org_id, measure_id in Measure.objects.values_list("coordinations__organisation_id", "pk"):
         if org_id:
@@ -233,7 +265,9 @@ def evolution(*, today: date) -> list[tuple[ReportingPeriod, float | None, int]]
     return rows
 
 
-def schedule_health(*, progress: int, start_year: int | None, end_year: int | None, today: date) -> str | None:
+def schedule_health(
+    *, progress: int, start_year: int | None, end_year: int | None, today: date
+) -> str | None:
     """Actual vs expected progress at today's date: on track ≥ 95 %, behind 85–94 %, at risk below.
 
     Expected progress grows linearly from 1 January of the start year to 31 December of the end
@@ -291,7 +325,11 @@ def workspace_measures(*, user) -> QuerySet:
         return Measure.objects.all().order_by("order")
     organisation_id = access.user_organisation_id(user)
     if access.user_role(user) == "coordinator" and organisation_id:
-        return Measure.objects.filter(coordinations__organisation_id=organisation_id).distinct().order_by("order")
+        return (
+            Measure.objects.filter(coordinations__organisation_id=organisation_id)
+            .distinct()
+            .order_by("order")
+        )
     return Measure.objects.none()
 
 

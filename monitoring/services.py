@@ -74,7 +74,10 @@ class ReportData:
 
 def _check_period_open(period: ReportingPeriod) -> None:
     if period.is_closed:
-        raise ValidationError(_("The period %(period)s is closed: its reports can no longer change.") % {"period": period.key})
+        raise ValidationError(
+            _("The period %(period)s is closed: its reports can no longer change.")
+            % {"period": period.key}
+        )
 
 
 def report_changes_since(report: Report, version: int) -> list[tuple[str, object, object]]:
@@ -83,12 +86,20 @@ def report_changes_since(report: Report, version: int) -> list[tuple[str, object
     if len(records) < 2:
         return []
     delta = records[-1].diff_against(records[0])
-    return [(change.field, change.old, change.new) for change in delta.changes if change.field not in ("version", "updated_at")]
+    return [
+        (change.field, change.old, change.new)
+        for change in delta.changes
+        if change.field not in ("version", "updated_at")
+    ]
 
 
 def _locked_report(report: Report, expected_version: int | None) -> Report:
     """Reload the report under a row lock and refuse if it moved since the editor loaded it."""
-    current = Report.objects.select_for_update().select_related("period", "measure", "status").get(pk=report.pk)
+    current = (
+        Report.objects.select_for_update()
+        .select_related("period", "measure", "status")
+        .get(pk=report.pk)
+    )
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError(current, report_changes_since(current, expected_version))
     return current
@@ -141,7 +152,8 @@ def report_save(
         report = _locked_report(report, expected_version)
         if report.state not in EDITABLE_STATES:
             raise TransitionNotAllowed(
-                _("A %(state)s report cannot be edited.") % {"state": report.get_state_display().lower()}
+                _("A %(state)s report cannot be edited.")
+                % {"state": report.get_state_display().lower()}
             )
     for field in REPORT_FIELDS:
         setattr(report, field, getattr(data, field))
@@ -167,7 +179,9 @@ def _action_label(action: str) -> str:
 @transaction.atomic
 def report_submit(*, user, report: Report, expected_version: int | None = None) -> Report:
     if not access.can_report_on(user, report.measure):
-        raise PermissionDenied(_("You cannot report on measure %(code)s.") % {"code": report.measure.code})
+        raise PermissionDenied(
+            _("You cannot report on measure %(code)s.") % {"code": report.measure.code}
+        )
     report = _locked_report(report, expected_version)
     _check_period_open(report.period)
     _transition(report, "submit")
@@ -179,7 +193,9 @@ def report_submit(*, user, report: Report, expected_version: int | None = None) 
 
 
 @transaction.atomic
-def report_return(*, user, report: Report, comment: str, expected_version: int | None = None) -> Report:
+def report_return(
+    *, user, report: Report, comment: str, expected_version: int | None = None
+) -> Report:
     if not access.can_validate(user):
         raise PermissionDenied(_("Only the task force returns reports."))
     if not comment.strip():
@@ -211,19 +227,34 @@ def report_validate(*, user, report: Report, expected_version: int | None = None
 
 
 @transaction.atomic
-def milestone_add(*, user, report: Report, title_nl: str, title_fr: str, due_date: date, done_date: date | None = None) -> Milestone:
+def milestone_add(
+    *,
+    user,
+    report: Report,
+    title_nl: str,
+    title_fr: str,
+    due_date: date,
+    done_date: date | None = None,
+) -> Milestone:
     _check_report_editable(user, report)
     if not (title_nl.strip() or title_fr.strip()):
         raise ValidationError({"title_nl": _("Give the milestone a title in Dutch or French.")})
     return Milestone.objects.create(
-        measure=report.measure, report=report, title_nl=title_nl.strip(), title_fr=title_fr.strip(), due_date=due_date, done_date=done_date
+        measure=report.measure,
+        report=report,
+        title_nl=title_nl.strip(),
+        title_fr=title_fr.strip(),
+        due_date=due_date,
+        done_date=done_date,
     )
 
 
 @transaction.atomic
 def milestone_mark_done(*, user, milestone: Milestone, done_date: date) -> Milestone:
     if not access.can_report_on(user, milestone.measure):
-        raise PermissionDenied(_("You cannot report on measure %(code)s.") % {"code": milestone.measure.code})
+        raise PermissionDenied(
+            _("You cannot report on measure %(code)s.") % {"code": milestone.measure.code}
+        )
     milestone.done_date = done_date
     milestone.save()
     return milestone
@@ -231,10 +262,15 @@ def milestone_mark_done(*, user, milestone: Milestone, done_date: date) -> Miles
 
 def _check_report_editable(user, report: Report) -> None:
     if not access.can_report_on(user, report.measure):
-        raise PermissionDenied(_("You cannot report on measure %(code)s.") % {"code": report.measure.code})
+        raise PermissionDenied(
+            _("You cannot report on measure %(code)s.") % {"code": report.measure.code}
+        )
     _check_period_open(report.period)
     if report.state not in EDITABLE_STATES:
-        raise TransitionNotAllowed(_("A %(state)s report cannot be edited.") % {"state": report.get_state_display().lower()})
+        raise TransitionNotAllowed(
+            _("A %(state)s report cannot be edited.")
+            % {"state": report.get_state_display().lower()}
+        )
 
 
 # File signatures of the allowed types, so a renamed executable is not taken for a PDF.
@@ -255,24 +291,38 @@ def evidence_file_check(upload: UploadedFile) -> str:
     extension = Path(upload.name or "").suffix.lower()
     if extension not in settings.EVIDENCE_EXTENSIONS:
         raise ValidationError(
-            {"file": _("Files of type %(ext)s are not accepted. Allowed: %(allowed)s.") % {"ext": extension or "?", "allowed": ", ".join(settings.EVIDENCE_EXTENSIONS)}}
+            {
+                "file": _("Files of type %(ext)s are not accepted. Allowed: %(allowed)s.")
+                % {"ext": extension or "?", "allowed": ", ".join(settings.EVIDENCE_EXTENSIONS)}
+            }
         )
     if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}})
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+            }
+        )
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     head = upload.read(8)
     upload.seek(0)
     signatures = MAGIC.get(extension)
     if signatures and not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError({"file": _("The file's content does not match its type %(ext)s.") % {"ext": extension}})
+        raise ValidationError(
+            {"file": _("The file's content does not match its type %(ext)s.") % {"ext": extension}}
+        )
     if extension in (".csv", ".txt") and b"\x00" in head:
-        raise ValidationError({"file": _("The file's content does not match its type %(ext)s.") % {"ext": extension}})
+        raise ValidationError(
+            {"file": _("The file's content does not match its type %(ext)s.") % {"ext": extension}}
+        )
     return extension
 
 
 @transaction.atomic
-def evidence_add(*, user, report: Report, title: str, url: str = "", upload: UploadedFile | None = None) -> Evidence:
+def evidence_add(
+    *, user, report: Report, title: str, url: str = "", upload: UploadedFile | None = None
+) -> Evidence:
     _check_report_editable(user, report)
     if not title.strip():
         raise ValidationError({"title": _("Give the evidence a title.")})
@@ -281,7 +331,9 @@ def evidence_add(*, user, report: Report, title: str, url: str = "", upload: Upl
     if url:
         if not url.startswith(("https://", "http://")):
             raise ValidationError({"url": _("A link must start with https:// or http://.")})
-        return Evidence.objects.create(report=report, kind=Evidence.Kind.LINK, title=title.strip(), url=url, uploaded_by=user)
+        return Evidence.objects.create(
+            report=report, kind=Evidence.Kind.LINK, title=title.strip(), url=url, uploaded_by=user
+        )
     extension = evidence_file_check(upload)
     evidence = Evidence(
         report=report,
@@ -326,9 +378,13 @@ def period_reopen(*, user, period: ReportingPeriod) -> ReportingPeriod:
 
 
 @transaction.atomic
-def comment_add(*, user, measure: Measure, body: str, visibility: str, parent: Comment | None = None) -> Comment:
+def comment_add(
+    *, user, measure: Measure, body: str, visibility: str, parent: Comment | None = None
+) -> Comment:
     if not access.can_comment(user):
-        raise PermissionDenied(_("Only steering committee and industry commission members comment."))
+        raise PermissionDenied(
+            _("Only steering committee and industry commission members comment.")
+        )
     if not body.strip():
         raise ValidationError({"body": _("The comment is empty.")})
     if visibility not in Comment.Visibility.values:
@@ -336,8 +392,17 @@ def comment_add(*, user, measure: Measure, body: str, visibility: str, parent: C
     if parent is not None and parent.measure_id != measure.pk:
         raise ValidationError({"parent": _("A reply must be on the same measure.")})
     # The task force's own comments need no moderation.
-    moderation = Comment.Moderation.APPROVED if access.can_moderate(user) else Comment.Moderation.PENDING
-    return Comment.objects.create(measure=measure, parent=parent, author=user, body=body.strip(), visibility=visibility, moderation=moderation)
+    moderation = (
+        Comment.Moderation.APPROVED if access.can_moderate(user) else Comment.Moderation.PENDING
+    )
+    return Comment.objects.create(
+        measure=measure,
+        parent=parent,
+        author=user,
+        body=body.strip(),
+        visibility=visibility,
+        moderation=moderation,
+    )
 
 
 @transaction.atomic

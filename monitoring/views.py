@@ -45,7 +45,10 @@ def workspace(request):
     periods = ReportingPeriod.objects.filter(start__lte=today).order_by("-start")
     period = periods.filter(key=request.GET.get("period")).first() or current_period(today=today)
     measures = list(workspace_measures(user=request.user).select_related("sector", "challenge"))
-    reports = {r.measure_id: r for r in Report.objects.filter(period=period, measure__in=measures).select_related("status")}
+    reports = {
+        r.measure_id: r
+        for r in Report.objects.filter(period=period, measure__in=measures).select_related("status")
+    }
     rows = [(m, reports.get(m.pk)) for m in measures]
     context = {
         "period": period,
@@ -53,7 +56,9 @@ def workspace(request):
         "rows": rows,
         "role": access.user_role(request.user),
         "can_validate": access.can_validate(request.user),
-        "pending": Report.objects.filter(state=Report.State.SUBMITTED).count() if access.can_validate(request.user) else 0,
+        "pending": Report.objects.filter(state=Report.State.SUBMITTED).count()
+        if access.can_validate(request.user)
+        else 0,
     }
     return render(request, "monitoring/workspace.html", context)
 
@@ -80,7 +85,12 @@ def report_edit(request, code: str, period: str):
                 )
             except services.ConcurrentEditError as exc:
                 conflict = exc
-                form.add_error(None, _("Someone else saved this report while you were editing it. Nothing was saved; their changes are listed below. Reload the form to start from the current version."))
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else saved this report while you were editing it. Nothing was saved; their changes are listed below. Reload the form to start from the current version."
+                    ),
+                )
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
@@ -91,17 +101,32 @@ def report_edit(request, code: str, period: str):
             initial = {field: getattr(report, field) for field in services.REPORT_FIELDS}
             initial["version"] = report.version
         else:
-            previous = Report.objects.filter(measure=measure, state=Report.State.VALIDATED).order_by("-period__start").first()
+            previous = (
+                Report.objects.filter(measure=measure, state=Report.State.VALIDATED)
+                .order_by("-period__start")
+                .first()
+            )
             status = previous.status if previous else initial_status_for(measure)
             initial = {"status": status, "progress": previous.progress if previous else None}
         form = ReportForm(initial=initial)
-    editable = report is None or (report.state in services.EDITABLE_STATES and not period_obj.is_closed)
-    context = {"measure": measure, "period": period_obj, "report": report, "form": form, "conflict": conflict, "editable": editable}
+    editable = report is None or (
+        report.state in services.EDITABLE_STATES and not period_obj.is_closed
+    )
+    context = {
+        "measure": measure,
+        "period": period_obj,
+        "report": report,
+        "form": form,
+        "conflict": conflict,
+        "editable": editable,
+    }
     return render(request, "monitoring/report_edit.html", context, status=409 if conflict else 200)
 
 
 def _visible_report(request, pk: int) -> Report:
-    report = get_object_or_404(Report.objects.select_related("measure", "period", "status", "organisation"), pk=pk)
+    report = get_object_or_404(
+        Report.objects.select_related("measure", "period", "status", "organisation"), pk=pk
+    )
     if not access.can_see_report(request.user, report):
         raise Http404(_("No such report."))
     return report
@@ -130,7 +155,8 @@ def report_detail(request, pk: int):
         "can_edit": access.can_report_on(request.user, report.measure)
         and report.state in services.EDITABLE_STATES
         and not report.period.is_closed,
-        "can_submit": access.can_report_on(request.user, report.measure) and report.state in services.TRANSITIONS["submit"][0],
+        "can_submit": access.can_report_on(request.user, report.measure)
+        and report.state in services.TRANSITIONS["submit"][0],
         "can_review": access.can_validate(request.user) and report.state == Report.State.SUBMITTED,
         "milestone_form": MilestoneForm(),
         "evidence_form": EvidenceForm(),
@@ -147,7 +173,10 @@ def _transition_view(request, pk: int, action):
     try:
         action(report)
     except services.ConcurrentEditError:
-        messages.error(request, _("The report changed since you opened it; nothing was done. Look at it again."))
+        messages.error(
+            request,
+            _("The report changed since you opened it; nothing was done. Look at it again."),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("monitoring:report_detail", pk=report.pk)
@@ -176,7 +205,12 @@ def report_submit(request, pk: int):
 @require_POST
 def report_return(request, pk: int):
     def act(report):
-        services.report_return(user=request.user, report=report, comment=request.POST.get("comment", ""), expected_version=_version(request))
+        services.report_return(
+            user=request.user,
+            report=report,
+            comment=request.POST.get("comment", ""),
+            expected_version=_version(request),
+        )
         messages.success(request, _("Report returned to the coordinating body."))
 
     return _transition_view(request, pk, act)
@@ -185,7 +219,9 @@ def report_return(request, pk: int):
 @require_POST
 def report_validate(request, pk: int):
     def act(report):
-        services.report_validate(user=request.user, report=report, expected_version=_version(request))
+        services.report_validate(
+            user=request.user, report=report, expected_version=_version(request)
+        )
         messages.success(request, _("Report validated and published."))
 
     return _transition_view(request, pk, act)
@@ -196,7 +232,9 @@ def milestone_add(request, pk: int):
     def act(report):
         form = MilestoneForm(request.POST)
         if not form.is_valid():
-            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()])
+            raise ValidationError(
+                [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+            )
         services.milestone_add(user=request.user, report=report, **form.cleaned_data)
         messages.success(request, _("Milestone added."))
 
@@ -208,9 +246,15 @@ def evidence_add(request, pk: int):
     def act(report):
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
-            raise ValidationError([f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()])
+            raise ValidationError(
+                [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+            )
         services.evidence_add(
-            user=request.user, report=report, title=form.cleaned_data["title"], url=form.cleaned_data.get("url") or "", upload=form.cleaned_data.get("file")
+            user=request.user,
+            report=report,
+            title=form.cleaned_data["title"],
+            url=form.cleaned_data.get("url") or "",
+            upload=form.cleaned_data.get("file"),
         )
         messages.success(request, _("Evidence added."))
 
@@ -218,18 +262,28 @@ def evidence_add(request, pk: int):
 
 
 def evidence_download(request, pk: int):
-    evidence = get_object_or_404(Evidence.objects.select_related("report__measure", "report__period"), pk=pk, kind=Evidence.Kind.FILE)
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("report__measure", "report__period"),
+        pk=pk,
+        kind=Evidence.Kind.FILE,
+    )
     if not access.can_see_report(request.user, evidence.report):
         raise Http404(_("No such file."))
     # Served as a download with its own name, never rendered inline by the browser.
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "evidence")
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "evidence"
+    )
 
 
 @login_required
 def review_queue(request):
     if not access.can_validate(request.user):
         raise PermissionDenied(_("Only the task force reviews reports."))
-    reports = Report.objects.filter(state=Report.State.SUBMITTED).select_related("measure", "period", "status", "organisation").order_by("submitted_at")
+    reports = (
+        Report.objects.filter(state=Report.State.SUBMITTED)
+        .select_related("measure", "period", "status", "organisation")
+        .order_by("submitted_at")
+    )
     return render(request, "monitoring/review.html", {"reports": reports})
 
 
@@ -240,7 +294,10 @@ def periods(request):
     return render(
         request,
         "monitoring/periods.html",
-        {"periods": ReportingPeriod.objects.order_by("-start"), "can_manage": access.can_manage_periods(request.user)},
+        {
+            "periods": ReportingPeriod.objects.order_by("-start"),
+            "can_manage": access.can_manage_periods(request.user),
+        },
     )
 
 

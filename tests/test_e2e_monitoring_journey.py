@@ -47,8 +47,12 @@ def test_report_goes_from_draft_to_published(page, people, tmp_path):
     page.get_by_role("link", name=re.compile(r"Rapport schrijven MET\.4\.1")).click()
     page.get_by_label("Uitvoeringsstatus").select_option(label="In uitvoering")
     page.get_by_label("Voortgang (%)").fill("35")
-    page.get_by_label("Voortgangsverslag (Nederlands)").fill("De gemeenschappelijke wervingsbureaus zijn opgestart.")
-    page.get_by_label("Voortgangsverslag (Frans)").fill("Les bureaux de recrutement communs ont démarré.")
+    page.get_by_label("Voortgangsverslag (Nederlands)").fill(
+        "De gemeenschappelijke wervingsbureaus zijn opgestart."
+    )
+    page.get_by_label("Voortgangsverslag (Frans)").fill(
+        "Les bureaux de recrutement communs ont démarré."
+    )
     page.get_by_role("button", name="Concept opslaan").click()
     expect(page.locator(".message-success")).to_be_visible()
 
@@ -79,7 +83,9 @@ def test_report_goes_from_draft_to_published(page, people, tmp_path):
     page.get_by_label("Periode").select_option("2025-h2")
     page.get_by_role("button", name="Tonen").click()
     page.get_by_role("link", name=re.compile(r"Openen MET\.4\.1")).click()
-    expect(page.get_by_text("Vermeld ook het vastgelegde budget.")).to_be_visible()
+    expect(page.locator(".notice[role=alert]")).to_contain_text(
+        "Vermeld ook het vastgelegde budget."
+    )
     page.get_by_role("link", name="Rapport bewerken").click()
     page.get_by_label("Vastgelegd budget (€)").fill("25000")
     page.get_by_role("button", name="Concept opslaan").click()
@@ -101,7 +107,13 @@ def test_report_goes_from_draft_to_published(page, people, tmp_path):
     expect(block).to_contain_text("35 %")
     expect(block).to_contain_text("De gemeenschappelijke wervingsbureaus zijn opgestart.")
     page.goto(f"{site}/fr/measures/MET.4.1/")
-    expect(page.locator(".monitoring-block")).to_contain_text("Les bureaux de recrutement communs ont démarré.")
+    expect(page.locator(".monitoring-block")).to_contain_text(
+        "Les bureaux de recrutement communs ont démarré."
+    )
     expect(page.locator(".monitoring-block")).to_contain_text("En cours")
-    violations = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    violations = [
+        v["id"]
+        for v in Axe().run(page).response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert violations == []

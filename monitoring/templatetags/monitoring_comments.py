@@ -29,7 +29,9 @@ def comment_thread(context, measure) -> dict:
         "can_comment": access.can_comment(user),
         "can_moderate": access.can_moderate(user),
         "internal": internal,
-        "pending": Comment.objects.filter(measure=measure, moderation=Comment.Moderation.PENDING).count()
+        "pending": Comment.objects.filter(
+            measure=measure, moderation=Comment.Moderation.PENDING
+        ).count()
         if access.can_moderate(user)
         else 0,
         "visibilities": Comment.Visibility.choices,

@@ -22,12 +22,19 @@ def loaded(transactional_db):
 
 def test_parallel_conflicting_saves_lose_nothing(loaded):
     if connection.vendor != "postgresql":
-        pytest.skip("row locks (SELECT … FOR UPDATE) are tested on PostgreSQL, the production database")
+        pytest.skip(
+            "row locks (SELECT … FOR UPDATE) are tested on PostgreSQL, the production database"
+        )
     user = coordinator()
     measure = Measure.objects.get(code="MET.4.1")
     period = ReportingPeriod.objects.get(key="2025-h2")
     status = ImplementationStatus.objects.get(key="in_progress")
-    report = services.report_save(user=user, measure=measure, period=period, data=services.ReportData(status=status, narrative_nl="v1", progress=10))
+    report = services.report_save(
+        user=user,
+        measure=measure,
+        period=period,
+        data=services.ReportData(status=status, narrative_nl="v1", progress=10),
+    )
     version = report.version
     writers = 6
     barrier = threading.Barrier(writers)
@@ -40,7 +47,9 @@ def test_parallel_conflicting_saves_lose_nothing(loaded):
                 user=user,
                 measure=measure,
                 period=period,
-                data=services.ReportData(status=status, narrative_nl=f"edit {progress}", progress=progress),
+                data=services.ReportData(
+                    status=status, narrative_nl=f"edit {progress}", progress=progress
+                ),
                 expected_version=version,
             )
             outcomes.append((progress, "saved"))
@@ -62,5 +71,8 @@ def test_parallel_conflicting_saves_lose_nothing(loaded):
     assert report.narrative_nl == f"edit {saved[0]}"
     assert report.version == version + 1
     # Every accepted change is in history; no refused write left a trace.
-    assert list(report.history.order_by("history_date").values_list("progress", flat=True)) == [10, saved[0]]
+    assert list(report.history.order_by("history_date").values_list("progress", flat=True)) == [
+        10,
+        saved[0],
+    ]
     assert Report.objects.filter(measure=measure, period=period).count() == 1

@@ -30,35 +30,57 @@ def data(status, **kwargs):
 def test_full_cycle_draft_submit_return_resubmit_validate(period, status):
     actiris, tf = coordinator(), taskforce()
     measure = Measure.objects.get(code="MET.4.1")
-    report = services.report_save(user=actiris, measure=measure, period=period, data=data(status, progress=30))
+    report = services.report_save(
+        user=actiris, measure=measure, period=period, data=data(status, progress=30)
+    )
     assert report.state == "draft" and report.organisation.slug == "actiris"
     report = services.report_submit(user=actiris, report=report, expected_version=report.version)
     assert report.state == "submitted" and report.submitted_by == actiris
     report = services.report_return(user=tf, report=report, comment="Budget ontbreekt.")
     assert report.state == "returned"
-    report = services.report_save(user=actiris, measure=measure, period=period, data=data(status, progress=35, budget_committed=1000), expected_version=report.version)
+    report = services.report_save(
+        user=actiris,
+        measure=measure,
+        period=period,
+        data=data(status, progress=35, budget_committed=1000),
+        expected_version=report.version,
+    )
     report = services.report_submit(user=actiris, report=report)
     report = services.report_validate(user=tf, report=report)
     assert report.state == "validated" and report.validated_by == tf
-    reasons = list(report.history.order_by("history_date").values_list("history_change_reason", flat=True))
+    reasons = list(
+        report.history.order_by("history_date").values_list("history_change_reason", flat=True)
+    )
     assert reasons == ["save", "submit", "return", "save", "submit", "validate"]
 
 
 def test_coordinator_cannot_report_on_another_organisations_measure(period, status):
     with pytest.raises(PermissionDenied):
-        services.report_save(user=coordinator(), measure=Measure.objects.get(code="2.1.1"), period=period, data=data(status))
+        services.report_save(
+            user=coordinator(),
+            measure=Measure.objects.get(code="2.1.1"),
+            period=period,
+            data=data(status),
+        )
     assert not Report.objects.filter(measure__code="2.1.1", period=period).exists()
 
 
 @pytest.mark.parametrize("role", [Role.STEERING, Role.COMMISSION])
 def test_steering_and_commission_cannot_report(period, status, role):
     with pytest.raises(PermissionDenied):
-        services.report_save(user=user_with_role(role), measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status))
+        services.report_save(
+            user=user_with_role(role),
+            measure=Measure.objects.get(code="MET.4.1"),
+            period=period,
+            data=data(status),
+        )
 
 
 def test_only_the_task_force_validates_or_returns(period, status):
     actiris = coordinator()
-    report = services.report_save(user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status))
+    report = services.report_save(
+        user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status)
+    )
     report = services.report_submit(user=actiris, report=report)
     with pytest.raises(PermissionDenied):
         services.report_validate(user=actiris, report=report)
@@ -80,7 +102,9 @@ def test_only_the_task_force_validates_or_returns(period, status):
 )
 def test_transitions_that_are_not_allowed_are_refused(period, status, steps, action):
     actiris, tf = coordinator(), taskforce()
-    report = services.report_save(user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status))
+    report = services.report_save(
+        user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status)
+    )
     calls = {
         "submit": lambda r: services.report_submit(user=actiris, report=r),
         "validate": lambda r: services.report_validate(user=tf, report=r),
@@ -101,7 +125,9 @@ def test_validated_report_cannot_be_edited(period, status):
     report = services.report_save(user=actiris, measure=measure, period=period, data=data(status))
     services.report_validate(user=tf, report=services.report_submit(user=actiris, report=report))
     with pytest.raises(services.TransitionNotAllowed):
-        services.report_save(user=actiris, measure=measure, period=period, data=data(status, progress=90))
+        services.report_save(
+            user=actiris, measure=measure, period=period, data=data(status, progress=90)
+        )
 
 
 def test_closed_period_refuses_every_change(period, status):
@@ -127,7 +153,12 @@ def test_closed_period_refuses_every_change(period, status):
 )
 def test_invalid_report_is_refused_and_changes_nothing(period, status, kwargs, field):
     with pytest.raises(ValidationError) as error:
-        services.report_save(user=coordinator(), measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status, **kwargs))
+        services.report_save(
+            user=coordinator(),
+            measure=Measure.objects.get(code="MET.4.1"),
+            period=period,
+            data=data(status, **kwargs),
+        )
     assert field in error.value.error_dict
     assert not Report.objects.filter(measure__code="MET.4.1", period=period).exists()
 
@@ -135,11 +166,21 @@ def test_invalid_report_is_refused_and_changes_nothing(period, status, kwargs, f
 def test_completed_status_needs_full_progress(period):
     completed = ImplementationStatus.objects.get(key="completed")
     with pytest.raises(ValidationError):
-        services.report_save(user=coordinator(), measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(completed, progress=60))
+        services.report_save(
+            user=coordinator(),
+            measure=Measure.objects.get(code="MET.4.1"),
+            period=period,
+            data=data(completed, progress=60),
+        )
 
 
 def test_missing_progress_uses_the_status_default(period, status):
-    report = services.report_save(user=coordinator(), measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status))
+    report = services.report_save(
+        user=coordinator(),
+        measure=Measure.objects.get(code="MET.4.1"),
+        period=period,
+        data=data(status),
+    )
     assert report.progress is None
     assert report.effective_progress == status.default_progress
 
@@ -147,11 +188,25 @@ def test_missing_progress_uses_the_status_default(period, status):
 def test_stale_edit_is_refused_with_the_other_persons_changes(period, status):
     actiris = coordinator()
     measure = Measure.objects.get(code="MET.4.1")
-    report = services.report_save(user=actiris, measure=measure, period=period, data=data(status, progress=10))
+    report = services.report_save(
+        user=actiris, measure=measure, period=period, data=data(status, progress=10)
+    )
     loaded_version = report.version
-    services.report_save(user=actiris, measure=measure, period=period, data=data(status, progress=20), expected_version=loaded_version)
+    services.report_save(
+        user=actiris,
+        measure=measure,
+        period=period,
+        data=data(status, progress=20),
+        expected_version=loaded_version,
+    )
     with pytest.raises(services.ConcurrentEditError) as conflict:
-        services.report_save(user=actiris, measure=measure, period=period, data=data(status, progress=99), expected_version=loaded_version)
+        services.report_save(
+            user=actiris,
+            measure=measure,
+            period=period,
+            data=data(status, progress=99),
+            expected_version=loaded_version,
+        )
     assert ("progress", 10, 20) in conflict.value.changes
     report.refresh_from_db()
     assert report.progress == 20
@@ -159,14 +214,22 @@ def test_stale_edit_is_refused_with_the_other_persons_changes(period, status):
 
 def test_evidence_files_are_checked(period, status):
     actiris = coordinator()
-    report = services.report_save(user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status))
+    report = services.report_save(
+        user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status)
+    )
     pdf = SimpleUploadedFile("verslag.pdf", b"%PDF-1.4 test", content_type="application/pdf")
     evidence = services.evidence_add(user=actiris, report=report, title="Verslag", upload=pdf)
     assert evidence.size == len(b"%PDF-1.4 test") and evidence.original_name == "verslag.pdf"
     assert "verslag" not in evidence.file.name  # stored under a random name
-    for name, content in [("virus.exe", b"MZ..."), ("fake.pdf", b"MZ\x90\x00 not a pdf"), ("empty.pdf", b"")]:
+    for name, content in [
+        ("virus.exe", b"MZ..."),
+        ("fake.pdf", b"MZ\x90\x00 not a pdf"),
+        ("empty.pdf", b""),
+    ]:
         with pytest.raises(ValidationError):
-            services.evidence_add(user=actiris, report=report, title=name, upload=SimpleUploadedFile(name, content))
+            services.evidence_add(
+                user=actiris, report=report, title=name, upload=SimpleUploadedFile(name, content)
+            )
     with pytest.raises(ValidationError):
         services.evidence_add(user=actiris, report=report, title="link", url="javascript:alert(1)")
     assert Evidence.objects.filter(report=report).count() == 1
@@ -175,6 +238,13 @@ def test_evidence_files_are_checked(period, status):
 def test_evidence_size_limit(period, status, settings):
     settings.EVIDENCE_MAX_BYTES = 10
     actiris = coordinator()
-    report = services.report_save(user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status))
+    report = services.report_save(
+        user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status)
+    )
     with pytest.raises(ValidationError, match="larger"):
-        services.evidence_add(user=actiris, report=report, title="big", upload=SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 20))
+        services.evidence_add(
+            user=actiris,
+            report=report,
+            title="big",
+            upload=SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 20),
+        )

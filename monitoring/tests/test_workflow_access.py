@@ -15,7 +15,15 @@ from monitoring.tests.factories import coordinator, user_with_role
 from plan.models import Measure
 
 pytestmark = pytest.mark.django_db
-ROLES = ["anonymous", "coordinator_a", "coordinator_b", "taskforce", "steering", "commission", "admin"]
+ROLES = [
+    "anonymous",
+    "coordinator_a",
+    "coordinator_b",
+    "taskforce",
+    "steering",
+    "commission",
+    "admin",
+]
 
 
 def make_user(role: str):
@@ -44,8 +52,15 @@ def period():
 def draft(period):
     author = coordinator("actiris", username="author")
     status = ImplementationStatus.objects.get(key="in_progress")
-    report = services.report_save(user=author, measure=Measure.objects.get(code="MET.4.1"), period=period, data=services.ReportData(status=status, narrative_nl="Geheim concept."))
-    services.evidence_add(user=author, report=report, title="Bewijs", upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4"))
+    report = services.report_save(
+        user=author,
+        measure=Measure.objects.get(code="MET.4.1"),
+        period=period,
+        data=services.ReportData(status=status, narrative_nl="Geheim concept."),
+    )
+    services.evidence_add(
+        user=author, report=report, title="Bewijs", upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4")
+    )
     return report
 
 
@@ -58,7 +73,15 @@ def client_for(client, role):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("coordinator_a", 200), ("coordinator_b", 200), ("taskforce", 200), ("steering", 200), ("commission", 200), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("coordinator_a", 200),
+        ("coordinator_b", 200),
+        ("taskforce", 200),
+        ("steering", 200),
+        ("commission", 200),
+        ("admin", 200),
+    ],
 )
 def test_workspace(client, role, expected):
     response = client_for(client, role).get(url("workspace"))
@@ -69,7 +92,15 @@ def test_workspace(client, role, expected):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("coordinator_a", 200), ("coordinator_b", 403), ("taskforce", 200), ("steering", 403), ("commission", 403), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("coordinator_a", 200),
+        ("coordinator_b", 403),
+        ("taskforce", 200),
+        ("steering", 403),
+        ("commission", 403),
+        ("admin", 200),
+    ],
 )
 def test_report_form_get_and_post(client, period, role, expected):
     c = client_for(client, role)
@@ -88,7 +119,15 @@ def test_report_form_get_and_post(client, period, role, expected):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 404), ("coordinator_a", 200), ("coordinator_b", 404), ("taskforce", 200), ("steering", 200), ("commission", 200), ("admin", 200)],
+    [
+        ("anonymous", 404),
+        ("coordinator_a", 200),
+        ("coordinator_b", 404),
+        ("taskforce", 200),
+        ("steering", 200),
+        ("commission", 200),
+        ("admin", 200),
+    ],
 )
 def test_draft_report_and_its_evidence_are_not_public(client, draft, role, expected):
     c = client_for(client, role)
@@ -121,7 +160,11 @@ def test_validate_and_return_only_by_task_force(client, draft, role, action):
     c.post(url(action, pk=draft.pk), {"comment": "Graag aanvullen."})
     draft.refresh_from_db()
     allowed = role in ("taskforce", "admin")
-    expected_state = {"report_validate": "validated", "report_return": "returned"}[action] if allowed else "submitted"
+    expected_state = (
+        {"report_validate": "validated", "report_return": "returned"}[action]
+        if allowed
+        else "submitted"
+    )
     assert draft.state == expected_state
 
 
@@ -137,7 +180,15 @@ def test_milestone_and_evidence_endpoints(client, draft, role):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("coordinator_a", 403), ("coordinator_b", 403), ("taskforce", 200), ("steering", 403), ("commission", 403), ("admin", 200)],
+    [
+        ("anonymous", 302),
+        ("coordinator_a", 403),
+        ("coordinator_b", 403),
+        ("taskforce", 200),
+        ("steering", 403),
+        ("commission", 403),
+        ("admin", 200),
+    ],
 )
 def test_review_queue(client, role, expected):
     assert client_for(client, role).get(url("review")).status_code == expected
@@ -172,9 +223,15 @@ def test_stale_form_gets_a_conflict_page_showing_what_changed(client, draft, per
     edit = url("report_edit", code="MET.4.1", period=period.key)
     stale_version = draft.version
     status = ImplementationStatus.objects.get(key="in_progress")
-    first = c.post(edit, {"status": status.pk, "progress": "40", "narrative_nl": "Eerste", "version": stale_version})
+    first = c.post(
+        edit,
+        {"status": status.pk, "progress": "40", "narrative_nl": "Eerste", "version": stale_version},
+    )
     assert first.status_code == 302
-    second = c.post(edit, {"status": status.pk, "progress": "70", "narrative_nl": "Tweede", "version": stale_version})
+    second = c.post(
+        edit,
+        {"status": status.pk, "progress": "70", "narrative_nl": "Tweede", "version": stale_version},
+    )
     assert second.status_code == 409
     assert "Eerste" in second.content.decode()
     draft.refresh_from_db()

@@ -45,8 +45,9 @@ def form_data(client, measure) -> dict:
 def test_anonymous_and_non_staff_users_cannot_edit(client, django_user_model):
     measure = Measure.objects.get(code="GMO.3")
     assert client.get(change_url(measure)).status_code == 302
-    django_user_model.objects.create_user("public", password="a-long-test-password")
-    client.login(username="public", password="a-long-test-password")
+    client.force_login(
+        django_user_model.objects.create_user("public", password="a-long-test-password")
+    )
     response = client.post(change_url(measure), {"title_nl": "x"})
     assert response.status_code == 302
     measure.refresh_from_db()
