@@ -29,6 +29,7 @@ data: install ## migrate the database and load the plan (idempotent)
 	$(BRUPROD) load-plan
 	$(BRUPROD) load-strategies
 	$(BRUPROD) load-monitoring
+	$(BRUPROD) load-indicators
 
 test: install messages ## the whole suite (unit, request, end-to-end in headless Chromium)
 	$(BIN)/pytest -q

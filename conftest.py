@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def load_reference_data() -> None:
+    from indicators.loader import indicators_load_defaults
     from monitoring.reference import monitoring_reference_load
     from plan.loader import plan_load
     from strategies.loader import strategies_load
@@ -18,6 +19,7 @@ def load_reference_data() -> None:
     plan_load(data_dir=Path(settings.PLAN_DATA_DIR), loaded_by="tests")
     strategies_load(data_dir=Path(settings.PLAN_DATA_DIR))
     monitoring_reference_load()
+    indicators_load_defaults()
 
 
 @pytest.fixture(scope="session")

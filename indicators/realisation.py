@@ -1,0 +1,122 @@
+"""Realisation indicators computed live from the monitoring data (issue 4, part 4).
+
+One function, ``realisation_series()``, returns one dict per figure in the shape of a tidy
+observation row:
+
+    {"indicator": "R-MEASURES-STARTED", "period": "2025-12", "value": 42.5,
+     "disaggregation": {"challenge": "3.1"}, "source": "…"}
+
+Figures are not stored: every page, API call and export asks this function, so they are always
+current. They use validated reports only (the public data), as of the end of each finished
+reporting period; the period is written as the month the reporting period ends (YYYY-MM).
+
+- R-MEASURES-STARTED / R-MEASURES-COMPLETED: share (%) of the plan's measures whose latest
+  validated status counts as started / completed, in total, by transversal challenge and by sector.
+  A measure without a validated report counts as not started (the rule of the monitoring roll-ups).
+- R-QUICK-WINS: number of measures marked QW whose latest validated status is completed.
+- R-REPORTING: share (%) of the plan's measures with a report submitted by the period's due date
+  plus grace period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+SOURCE = "Bruprod monitoring: validated progress reports as of {period}"
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def realisation_series() -> list[dict]:
+    """Every live realisation figure, for every finished reporting period with validated data."""
+    from monitoring.models import Report, ReportingPeriod
+    from plan.models import Measure
+
+    today = timezone.localdate()
+    periods = list(ReportingPeriod.objects.filter(end__lt=today).order_by("start"))
+    if not periods:
+        return []
+    measures = list(
+        Measure.objects.values("pk", "challenge__key", "sector__slug").order_by("order")
+    )
+    quick_wins = set(Measure.objects.filter(remark_tags__key="QW").values_list("pk", flat=True))
+    validated = list(
+        Report.objects.filter(state=Report.State.VALIDATED)
+        .values("measure_id", "period__start", "status__is_started", "status__is_completed")
+        .order_by("period__start")
+    )
+    submitted = defaultdict(set)
+    for measure_id, period_id, submitted_at in Report.objects.exclude(
+        submitted_at=None
+    ).values_list("measure_id", "period_id", "submitted_at"):
+        submitted[period_id].add((measure_id, submitted_at))
+    if not validated:
+        return []
+    rows: list[dict] = []
+    index = 0
+    latest: dict[int, tuple[bool, bool]] = {}
+    for period in periods:
+        while index < len(validated) and validated[index]["period__start"] <= period.start:
+            report = validated[index]
+            latest[report["measure_id"]] = (
+                report["status__is_started"],
+                report["status__is_completed"],
+            )
+            index += 1
+        if not latest:
+            continue
+        label = f"{period.end:%Y-%m}"
+        source = SOURCE.format(period=period.label_en)
+        groups: dict[tuple[str, str] | None, list[int]] = defaultdict(list)
+        for m in measures:
+            groups[None].append(m["pk"])
+            if m["challenge__key"]:
+                groups[("challenge", m["challenge__key"])].append(m["pk"])
+            if m["sector__slug"]:
+                groups[("sector", m["sector__slug"])].append(m["pk"])
+        for group, ids in groups.items():
+            disaggregation = {group[0]: group[1]} if group else {}
+            started = sum(1 for pk in ids if latest.get(pk, (False, False))[0])
+            completed = sum(1 for pk in ids if latest.get(pk, (False, False))[1])
+            for code, count in (
+                ("R-MEASURES-STARTED", started),
+                ("R-MEASURES-COMPLETED", completed),
+            ):
+                rows.append(
+                    {
+                        "indicator": code,
+                        "period": label,
+                        "value": _share(count, len(ids)),
+                        "disaggregation": disaggregation,
+                        "source": source,
+                    }
+                )
+        delivered = sum(1 for pk in quick_wins if latest.get(pk, (False, False))[1])
+        rows.append(
+            {
+                "indicator": "R-QUICK-WINS",
+                "period": label,
+                "value": delivered,
+                "disaggregation": {},
+                "source": source,
+            }
+        )
+        deadline = period.due_date + timedelta(days=period.grace_days)
+        on_time = {
+            m for m, at in submitted.get(period.pk, ()) if timezone.localtime(at).date() <= deadline
+        }
+        rows.append(
+            {
+                "indicator": "R-REPORTING",
+                "period": label,
+                "value": _share(len(on_time), len(measures)),
+                "disaggregation": {},
+                "source": source,
+            }
+        )
+    return rows
