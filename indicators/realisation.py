@@ -21,7 +21,7 @@ reporting period; the period is written as the month the reporting period ends (
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 

@@ -25,7 +25,9 @@ class ImplementationStatus(TranslatedMixin, models.Model):
     label_nl = models.CharField(_("label (nl)"), max_length=120)
     label_fr = models.CharField(_("label (fr)"), max_length=120)
     label_en = models.CharField(_("label (en)"), max_length=120)
-    default_progress = models.PositiveSmallIntegerField(_("default progress (%)"), validators=[MaxValueValidator(100)])
+    default_progress = models.PositiveSmallIntegerField(
+        _("default progress (%)"), validators=[MaxValueValidator(100)]
+    )
     is_started = models.BooleanField(_("counts as started"), default=True)
     is_completed = models.BooleanField(_("counts as completed"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -59,7 +61,14 @@ class ReportingPeriod(TranslatedMixin, TimeStampedModel):
     grace_days = models.PositiveSmallIntegerField(_("grace period (days)"), default=15)
     is_closed = models.BooleanField(_("closed (locked)"), default=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("closed by"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -74,9 +83,15 @@ class ReportingPeriod(TranslatedMixin, TimeStampedModel):
 class MeasurePlanning(VersionedModel, TimeStampedModel):
     """The multi-year execution plan of a measure: planned years and its weight in roll-ups."""
 
-    measure = models.OneToOneField("plan.Measure", on_delete=models.CASCADE, related_name="planning", verbose_name=_("measure"))
-    planned_start_year = models.PositiveSmallIntegerField(_("planned start year"), null=True, blank=True)
-    planned_end_year = models.PositiveSmallIntegerField(_("planned end year"), null=True, blank=True)
+    measure = models.OneToOneField(
+        "plan.Measure", on_delete=models.CASCADE, related_name="planning", verbose_name=_("measure")
+    )
+    planned_start_year = models.PositiveSmallIntegerField(
+        _("planned start year"), null=True, blank=True
+    )
+    planned_end_year = models.PositiveSmallIntegerField(
+        _("planned end year"), null=True, blank=True
+    )
     weight = models.DecimalField(
         _("weight"),
         max_digits=5,
@@ -104,13 +119,27 @@ class Report(VersionedModel, TimeStampedModel):
         RETURNED = "returned", _("Returned for correction")
         VALIDATED = "validated", _("Validated (published)")
 
-    measure = models.ForeignKey("plan.Measure", on_delete=models.PROTECT, related_name="reports", verbose_name=_("measure"))
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period"))
+    measure = models.ForeignKey(
+        "plan.Measure", on_delete=models.PROTECT, related_name="reports", verbose_name=_("measure")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
+    )
     organisation = models.ForeignKey(
-        "plan.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="reports", verbose_name=_("reporting body")
+        "plan.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("reporting body"),
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
-    status = models.ForeignKey(ImplementationStatus, on_delete=models.PROTECT, related_name="reports", verbose_name=_("implementation status"))
+    status = models.ForeignKey(
+        ImplementationStatus,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("implementation status"),
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"),
         null=True,
@@ -122,20 +151,59 @@ class Report(VersionedModel, TimeStampedModel):
     narrative_fr = models.TextField(_("progress narrative (fr)"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
     risks = models.TextField(_("risks and blockers"), blank=True)
-    budget_committed = models.DecimalField(_("budget committed (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
-    budget_spent = models.DecimalField(_("budget spent (€)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    budget_committed = models.DecimalField(
+        _("budget committed (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_spent = models.DecimalField(
+        _("budget spent (€)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     return_comment = models.TextField(_("comment of the task force"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
-    validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("validated by"))
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("validated by"),
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["period__start", "measure__order"]
-        constraints = [models.UniqueConstraint(fields=["measure", "period"], name="one_report_per_measure_and_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "period"], name="one_report_per_measure_and_period"
+            )
+        ]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 
@@ -154,8 +222,20 @@ class Report(VersionedModel, TimeStampedModel):
 
 
 class Milestone(TranslatedMixin, TimeStampedModel):
-    measure = models.ForeignKey("plan.Measure", on_delete=models.CASCADE, related_name="milestones", verbose_name=_("measure"))
-    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="milestones", verbose_name=_("reported in"))
+    measure = models.ForeignKey(
+        "plan.Measure",
+        on_delete=models.CASCADE,
+        related_name="milestones",
+        verbose_name=_("measure"),
+    )
+    report = models.ForeignKey(
+        Report,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="milestones",
+        verbose_name=_("reported in"),
+    )
     title_nl = models.CharField(_("title (nl)"), max_length=300, blank=True)
     title_fr = models.CharField(_("title (fr)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (en)"), max_length=300, blank=True)
@@ -175,7 +255,9 @@ class Milestone(TranslatedMixin, TimeStampedModel):
 
 def evidence_path(instance, filename: str) -> str:
     """Stored under a random name: the user's file name is kept in `original_name` only."""
-    return f"evidence/{instance.report.period.key}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return (
+        f"evidence/{instance.report.period.key}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    )
 
 
 class Evidence(TimeStampedModel):
@@ -183,7 +265,9 @@ class Evidence(TimeStampedModel):
         LINK = "link", _("Link")
         FILE = "file", _("File")
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report"))
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("link"), blank=True)
@@ -191,7 +275,14 @@ class Evidence(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"), default=0)
     content_type = models.CharField(_("content type"), max_length=120, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -215,13 +306,38 @@ class Comment(TimeStampedModel):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
-    measure = models.ForeignKey("plan.Measure", on_delete=models.CASCADE, related_name="comments", verbose_name=_("measure"))
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("reply to"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments", verbose_name=_("author"))
+    measure = models.ForeignKey(
+        "plan.Measure", on_delete=models.CASCADE, related_name="comments", verbose_name=_("measure")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
     body = models.TextField(_("comment"))
-    visibility = models.CharField(_("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
-    moderation = models.CharField(_("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING)
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("moderated by"))
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    moderation = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("moderated by"),
+    )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -242,17 +358,29 @@ class ReminderLog(models.Model):
         OVERDUE = "overdue", _("Overdue")
         RETURNED = "returned", _("Returned for correction")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
     sent_on = models.DateField(_("sent on"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    measure = models.ForeignKey("plan.Measure", on_delete=models.CASCADE, related_name="+", verbose_name=_("measure"))
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("period"))
+    measure = models.ForeignKey(
+        "plan.Measure", on_delete=models.CASCADE, related_name="+", verbose_name=_("measure")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
+    )
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-sent_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "sent_on", "kind", "measure", "period"], name="one_reminder_per_item_and_day")
+            models.UniqueConstraint(
+                fields=["user", "sent_on", "kind", "measure", "period"],
+                name="one_reminder_per_item_and_day",
+            )
         ]
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")

@@ -117,7 +117,7 @@ class Group:
 GROUPINGS = ("status", "challenge", "sector", "dimension", "priority", "coordinator")
 
 
-def _group_keys(state: MeasureState, grouping: str) -> list[tuple[str, str]]:
+def group_keys(state: MeasureState, grouping: str) -> list[tuple[str, str]]:
     """(key, label) of the groups a measure belongs to (a measure can have several coordinators)."""
     m = state.measure
     if grouping == "status":
@@ -148,7 +148,7 @@ def rollup(states: list[MeasureState], grouping: str) -> list[Group]:
     buckets: dict[str, list[MeasureState]] = defaultdict(list)
     labels: dict[str, str] = {}
     for state in states:
-        for key, label in _group_keys(state, grouping):
+        for key, label in group_keys(state, grouping):
             buckets[key].append(state)
             labels[key] = label
     groups = []
@@ -256,12 +256,28 @@ def reporting_compliance(*, period: ReportingPeriod) -> list[Compliance]:
 
 
 def evolution(*, today: date) -> list[tuple[ReportingPeriod, float | None, int]]:
-    """Overall progress as of each finished period, and the number of measures reported by then."""
-    measures = Measure.objects.all()
+    """Overall progress as of each finished period, and the number of measures reported by then.
+
+    One pass over the validated reports in period order (not one query per period).
+    """
+    measure_ids = list(Measure.objects.values_list("pk", flat=True))
+    weights = dict(MeasurePlanning.objects.values_list("measure_id", "weight"))
+    reports = list(
+        Report.objects.filter(state=Report.State.VALIDATED)
+        .select_related("status", "period")
+        .order_by("period__start")
+    )
+    latest: dict[int, int] = {}
     rows = []
+    index = 0
     for period in periods_past(today=today):
-        states = measure_states(measures=measures, up_to=period)
-        rows.append((period, overall_progress(states), sum(1 for s in states if s.reported)))
+        while index < len(reports) and reports[index].period.start <= period.start:
+            latest[reports[index].measure_id] = reports[index].effective_progress
+            index += 1
+        progress = weighted_progress(
+            (weights.get(pk, Decimal(1)), latest.get(pk, 0)) for pk in measure_ids
+        )
+        rows.append((period, progress, len(latest)))
     return rows
 
 

@@ -149,9 +149,22 @@ SPECTACULAR_SETTINGS = {
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "monitoring:workspace"
 LOGOUT_REDIRECT_URL = "plan:home"
+# The public address of the site, for links in e-mails (reminders, password reset).
+SITE_URL = os.environ.get("BRUPROD_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("BRUPROD_FROM_EMAIL", "bruprod@example.org")
 # Evidence files attached to progress reports.
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_EXTENSIONS = (".pdf", ".docx", ".xlsx", ".odt", ".ods", ".csv", ".png", ".jpg", ".jpeg", ".txt")
+EVIDENCE_EXTENSIONS = (
+    ".pdf",
+    ".docx",
+    ".xlsx",
+    ".odt",
+    ".ods",
+    ".csv",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".txt",
+)
 FILE_UPLOAD_PERMISSIONS = 0o640
 SITE_NAME = _("Bruprod")

@@ -13,5 +13,7 @@ class Command(BaseCommand):
         except DataFileError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"✗ {problem}")
-            raise CommandError("Monitoring reference data not loaded; nothing was changed.") from exc
+            raise CommandError(
+                "Monitoring reference data not loaded; nothing was changed."
+            ) from exc
         self.stdout.write(self.style.SUCCESS(f"Monitoring reference data: {counts}"))

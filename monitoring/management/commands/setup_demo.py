@@ -17,7 +17,9 @@ class Command(BaseCommand):
         demo_accounts_setup(password=password)
         if not no_history:
             counts = demo_history_setup()
-            self.stdout.write(f"Demo history: {counts['reports']} reports, {counts['milestones']} milestones (labelled [DEMO]).")
+            self.stdout.write(
+                f"Demo history: {counts['reports']} reports, {counts['milestones']} milestones (labelled [DEMO])."
+            )
         roles = ", ".join(name for name, _role, _org in DEMO_ACCOUNTS)
         self.stdout.write(
             self.style.SUCCESS(
