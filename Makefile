@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BRUPROD := $(BIN)/bruprod
 STAMP := $(VENV)/.installed
+DATA_DIR := $(or $(BRUPROD_DATA_DIR),var)
 
 .PHONY: run setup install data test test-postgres lint messages check-deploy clean
 
@@ -30,6 +31,15 @@ data: install ## migrate the database and load the plan (idempotent)
 	$(BRUPROD) load-strategies
 	$(BRUPROD) load-monitoring
 	$(BRUPROD) load-indicators
+	$(BRUPROD) load-geo
+	$(BRUPROD) load-kbo-mapping
+	@# A small synthetic KBO dump (labelled synthetic on every page) so the economy pages show something.
+	@if [ ! -f "$(DATA_DIR)/.kbo-demo-loaded" ]; then \
+	  $(BRUPROD) kbo-sample --enterprises 20000 "$(DATA_DIR)/KboOpenData_0146_2025_10_10_Full.zip" && \
+	  $(BRUPROD) import-kbo "$(DATA_DIR)/KboOpenData_0146_2025_10_10_Full.zip" && \
+	  $(BRUPROD) import-kbo --update "$(DATA_DIR)/KboOpenData_0147_2025_10_11_Update.zip" && \
+	  touch "$(DATA_DIR)/.kbo-demo-loaded"; \
+	fi
 
 test: install messages ## the whole suite (unit, request, end-to-end in headless Chromium)
 	$(BIN)/pytest -q

@@ -1,0 +1,496 @@
+"""Writes of the productive economy: KBO imports, the sector mapping, classification overrides."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.yamlfiles import DataFileError, line_of, read_yaml
+from geo.selectors import postal_code_rows
+from geo.services import geo_ensure_loaded
+
+from . import figures as fig
+from . import kbo_store as store
+from .models import (
+    ClassificationOverride,
+    KboFigure,
+    KboImport,
+    KboSnapshot,
+    PlanSector,
+    Scope,
+    SectorMapping,
+    SectorRule,
+)
+
+DEFAULT_MAPPING_FILE = settings.BASE_DIR / "data" / "economy" / "nace_sectors.yaml"
+KEEP_STORES = 3  # snapshot stores kept on disk; older snapshots keep their figures only
+ENTERPRISE_NUMBER = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
+Progress = Callable[[str], None]
+
+
+def kbo_root() -> Path:
+    return Path(settings.DATA_DIR) / "kbo"
+
+
+def snapshot_store_path(snapshot: KboSnapshot) -> Path:
+    return kbo_root() / "snapshots" / snapshot.store / store.STORE_FILE
+
+
+# ---------------------------------------------------------------- the sector mapping
+
+
+def _mapping_rules(data: dict, file: str) -> list[dict]:
+    problems: list[str] = []
+    sectors = set(PlanSector.values)
+    scopes = set(Scope.values)
+    for key in ("version", "title", "rules"):
+        if not data.get(key):
+            problems.append(f"{file}: {key}: missing")
+    rules: list[dict] = []
+    for number, entry in enumerate(data.get("rules") or [], start=1):
+        where = f"{file}:{line_of(entry)}: rule {number}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        if entry.get("sector") not in sectors:
+            problems.append(
+                f"{where}: sector: {entry.get('sector')!r} is not one of {', '.join(sorted(sectors))}"
+            )
+        if entry.get("scope") not in scopes:
+            problems.append(f"{where}: scope: {entry.get('scope')!r} is not core or extended")
+        versions = [k for k in entry if k.startswith("nace")]
+        if not versions:
+            problems.append(f"{where}: no nace2025/nace2008/nace2003 prefixes")
+        for key in versions:
+            version = key.removeprefix("nace")
+            if not (version.isdigit() and len(version) == 4):
+                problems.append(
+                    f"{where}: {key}: not a NACE version (nace2025, nace2008, nace2003)"
+                )
+                continue
+            for prefix in entry[key] or []:
+                prefix = str(prefix)
+                if not (prefix.isdigit() and 2 <= len(prefix) <= 7):
+                    problems.append(
+                        f"{where}: {key}: {prefix!r} is not a NACE code prefix (2–7 digits)"
+                    )
+                    continue
+                rules.append(
+                    {
+                        "nace_version": version,
+                        "prefix": prefix,
+                        "sector": entry.get("sector"),
+                        "scope": entry.get("scope"),
+                        "note": str(entry.get("note") or "")[:300],
+                    }
+                )
+    if problems:
+        raise DataFileError(problems)
+    return rules
+
+
+@transaction.atomic
+def mapping_load(*, path: Path = DEFAULT_MAPPING_FILE, activate: bool = True) -> SectorMapping:
+    """Validate a mapping file and store it as a mapping version (idempotent per checksum)."""
+    if not path.exists():
+        raise DataFileError([f"{path}: mapping file not found"])
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise DataFileError([f"{path.name}: the file must hold a mapping at its top level"])
+    rules = _mapping_rules(data, path.name)
+    version = str(data["version"])
+    mapping = SectorMapping.objects.filter(version=version).first()
+    if mapping and mapping.checksum != checksum:
+        raise DataFileError(
+            [
+                f"{path.name}: version: {version!r} is already loaded with other rules: give the changed file a new version"
+            ]
+        )
+    if mapping is None:
+        mapping = SectorMapping.objects.create(
+            version=version,
+            title=str(data["title"]),
+            description=str(data.get("description") or ""),
+            sources=list(data.get("sources") or []),
+            loaded_from=str(path.name),
+            checksum=checksum,
+        )
+        unique = {(r["nace_version"], r["prefix"], r["sector"]): r for r in rules}
+        SectorRule.objects.bulk_create(SectorRule(mapping=mapping, **r) for r in unique.values())
+    if activate and not mapping.is_active:
+        SectorMapping.objects.exclude(pk=mapping.pk).filter(is_active=True).update(is_active=False)
+        mapping.is_active = True
+        mapping.save()
+    return mapping
+
+
+def mapping_active() -> SectorMapping:
+    """The active mapping; the shipped default is loaded the first time."""
+    mapping = SectorMapping.objects.filter(is_active=True).first()
+    return mapping or mapping_load()
+
+
+def _rules_and_overrides() -> tuple[SectorMapping, list, list]:
+    mapping = mapping_active()
+    rules = list(mapping.rules.values_list("nace_version", "prefix", "sector", "scope"))
+    overrides = [
+        (o.enterprise_number, list(o.sectors)) for o in ClassificationOverride.objects.all()
+    ]
+    return mapping, rules, overrides
+
+
+# ---------------------------------------------------------------- classification overrides
+
+
+def normalize_enterprise_number(value: str) -> str:
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 9:
+        digits = "0" + digits
+    if len(digits) != 10:
+        return (value or "").strip()
+    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
+
+
+def classification_override_set(
+    *, enterprise_number: str, sectors: list[str], reason: str, user=None
+) -> ClassificationOverride:
+    """Set (or change) an editor's classification of one enterprise; history keeps every change.
+
+    The current snapshot's figures are recomputed so that pages show the new classification.
+    """
+    number = normalize_enterprise_number(enterprise_number)
+    errors: dict[str, list[str]] = {}
+    if not ENTERPRISE_NUMBER.match(number):
+        errors["enterprise_number"] = [
+            _("%(value)s is not an enterprise number (0123.456.789).")
+            % {"value": enterprise_number}
+        ]
+    unknown = [s for s in sectors if s not in PlanSector.values]
+    if unknown:
+        errors["sectors"] = [_("Unknown sector(s): %(sectors)s.") % {"sectors": ", ".join(unknown)}]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason for this classification.")]
+    if errors:
+        raise ValidationError(errors)
+    ordered = [s for s in PlanSector.values if s in set(sectors)]
+    with transaction.atomic():
+        override = (
+            ClassificationOverride.objects.select_for_update()
+            .filter(enterprise_number=number)
+            .first()
+        )
+        if override is None:
+            override = ClassificationOverride(enterprise_number=number)
+        override.sectors = ordered
+        override.reason = reason.strip()
+        override.updated_by = user if getattr(user, "pk", None) else None
+        if user is not None and getattr(user, "pk", None):
+            override._history_user = user
+        override.save()
+    current = KboSnapshot.objects.order_by("-extract_number").first()
+    if current is not None and snapshot_store_path(current).exists():
+        snapshot_figures_refresh(snapshot=current)
+    return override
+
+
+def classification_override_remove(*, enterprise_number: str, user=None) -> None:
+    number = normalize_enterprise_number(enterprise_number)
+    override = ClassificationOverride.objects.filter(enterprise_number=number).first()
+    if override is None:
+        return
+    if user is not None and getattr(user, "pk", None):
+        override._history_user = user
+    override.delete()
+    current = KboSnapshot.objects.order_by("-extract_number").first()
+    if current is not None and snapshot_store_path(current).exists():
+        snapshot_figures_refresh(snapshot=current)
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _figure_objects(snapshot: KboSnapshot, rows: list[fig.FigureRow]) -> list[KboFigure]:
+    return [
+        KboFigure(
+            snapshot=snapshot,
+            measure=r.measure,
+            sector=r.sector,
+            municipality=r.municipality,
+            person_type=r.person_type,
+            key=r.key,
+            value=r.value,
+        )
+        for r in rows
+    ]
+
+
+def snapshot_figures_refresh(*, snapshot: KboSnapshot) -> int:
+    """Recompute a snapshot's figures from its store with today's mapping and overrides."""
+    mapping, rules, overrides = _rules_and_overrides()
+    con = store.connect(snapshot_store_path(snapshot), read_only=True)
+    try:
+        fig.load_rules(con, rules, overrides)
+        fig.classify(con)
+        rows = fig.compute_figures(con)
+    finally:
+        con.close()
+    with transaction.atomic():
+        KboFigure.objects.filter(snapshot=snapshot).delete()
+        KboFigure.objects.bulk_create(_figure_objects(snapshot, rows), batch_size=2000)
+        snapshot.mapping_version = mapping.version
+        snapshot.figures_computed_at = timezone.now()
+        snapshot.save(update_fields=["mapping_version", "figures_computed_at"])
+    return len(rows)
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class ImportResult:
+    snapshot: KboSnapshot
+    ledger: KboImport
+    seconds: float
+    steps: dict[str, float] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        s = self.snapshot
+        present = (
+            KboFigure.objects.filter(
+                snapshot=s, measure="enterprises", sector="", municipality="", person_type=""
+            )
+            .values_list("value", flat=True)
+            .first()
+        )
+        label = " (synthetic)" if s.synthetic else ""
+        return (
+            f"{s.extract_type} extract {s.extract_number}, snapshot {s.snapshot_date:%d-%m-%Y}{label}: "
+            f"{present or 0:,} enterprises present in the Region; {self.ledger.rows:,} rows read "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+@contextlib.contextmanager
+def _import_lock(root: Path):
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".import.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise store.KboInputError(
+                ["another KBO import is running; try again when it has finished"]
+            ) from exc
+        yield
+
+
+def _check_sequence(meta, current: KboSnapshot | None, kind: str) -> None:
+    label = f"{current.extract_number} of {current.snapshot_date:%d-%m-%Y}" if current else ""
+    if kind == "update":
+        if current is None:
+            raise store.KboInputError(
+                [
+                    "meta.csv: ExtractType: an update needs a current snapshot: import a Full extract first"
+                ]
+            )
+        if (
+            meta.extract_number <= current.extract_number
+            or meta.snapshot_date < current.snapshot_date
+        ):
+            raise store.KboInputError(
+                [
+                    f"meta.csv: ExtractNumber: update {meta.extract_number} of {meta.snapshot_label} is "
+                    f"not newer than the current snapshot (extract {label}); nothing was changed"
+                ]
+            )
+        if meta.extract_number > current.extract_number + 1:
+            missing = list(range(current.extract_number + 1, meta.extract_number))
+            shown = f"{missing[0]}" if len(missing) == 1 else f"{missing[0]}–{missing[-1]}"
+            raise store.KboInputError(
+                [
+                    f"meta.csv: ExtractNumber: update {meta.extract_number} does not follow the current "
+                    f"snapshot (extract {label}): extract(s) {shown} missing; apply them first or "
+                    "import a newer Full extract"
+                ]
+            )
+        if not snapshot_store_path(current).exists():
+            raise store.KboInputError(
+                [f"the store of the current snapshot ({label}) is missing: import a Full extract"]
+            )
+        return
+    if KboSnapshot.objects.filter(extract_number=meta.extract_number).exists():
+        raise store.KboInputError(
+            [
+                f"meta.csv: ExtractNumber: extract {meta.extract_number} is already imported; nothing was changed"
+            ]
+        )
+    if current is not None and meta.extract_number < current.extract_number:
+        raise store.KboInputError(
+            [
+                f"meta.csv: ExtractNumber: Full extract {meta.extract_number} of {meta.snapshot_label} is "
+                f"older than the current snapshot (extract {label}); nothing was changed"
+            ]
+        )
+
+
+def _prune(root: Path) -> None:
+    keep = {s.store for s in KboSnapshot.objects.order_by("-extract_number")[:KEEP_STORES]}
+    snapshots = root / "snapshots"
+    for folder in snapshots.iterdir():
+        if folder.is_dir() and folder.name not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def kbo_import(
+    *, path: Path, update: bool = False, imported_by: str = "", progress: Progress | None = None
+) -> ImportResult:
+    """Import a Full (or, with update=True, an Update) publication, ZIP or folder.
+
+    Validates everything while building the new snapshot in a temporary folder; the snapshot
+    becomes current only when the database transaction recording it commits. On bad input a
+    KboInputError names file, line and field, and nothing (store or database) has changed.
+    """
+    step = progress or (lambda message: None)
+    started = time.perf_counter()
+    kind = "update" if update else "full"
+    root = kbo_root()
+    geo_ensure_loaded()
+    mapping, rules, overrides = _rules_and_overrides()
+    postal = postal_code_rows()
+    with _import_lock(root):
+        snapshots_dir = root / "snapshots"
+        snapshots_dir.mkdir(parents=True, exist_ok=True)
+        for stale in snapshots_dir.glob(".build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        current = KboSnapshot.objects.order_by("-extract_number").first()
+        work = Path(tempfile.mkdtemp(prefix=".build-", dir=snapshots_dir))
+        published: Path | None = None
+        try:
+            csv_dir = work / "csv"
+            csv_dir.mkdir()
+            source = store.source_open(path=Path(path), kind=kind, workdir=csv_dir, progress=step)
+            meta = store.meta_read(source=source, kind=kind)
+            store.files_check(source=source, kind=kind)
+            _check_sequence(meta, current, kind)
+            columns = store.headers_check(source=source)
+            db_path = work / store.STORE_FILE
+            if kind == "full":
+                scanner = store.FileScanner(
+                    source.files, archive=Path(path) if source.archive_name else None
+                )
+                scanner.start()
+                result = store.build_full(
+                    source=source,
+                    meta=meta,
+                    columns=columns,
+                    db_path=db_path,
+                    postal_rows=postal,
+                    progress=step,
+                    scanner=scanner,
+                )
+            else:
+                step("copying the current snapshot")
+                shutil.copyfile(snapshot_store_path(current), db_path)
+                result = store.apply_update(
+                    source=source,
+                    meta=meta,
+                    columns=columns,
+                    db_path=db_path,
+                    postal_rows=postal,
+                    progress=step,
+                )
+            if current is not None and current.synthetic and kind == "update":
+                meta_synthetic = True
+            else:
+                meta_synthetic = meta.synthetic
+            step("classification and figures")
+            t0 = time.perf_counter()
+            con = store.connect(db_path)
+            try:
+                fig.load_rules(con, rules, overrides)
+                fig.classify(con)
+                previous = snapshot_store_path(current) if current is not None else None
+                if previous is not None and previous.exists():
+                    con.execute(f"ATTACH {store._q(previous)} AS prev (READ_ONLY)")
+                    fig.compute_changes(
+                        con,
+                        prev_schema="prev",
+                        extract_number=meta.extract_number,
+                        prev_extract=current.extract_number,
+                        snapshot_iso=meta.snapshot_date.isoformat(),
+                    )
+                    con.execute("DETACH prev")
+                else:
+                    fig.no_changes(con)
+                rows = fig.compute_figures(con)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            result.seconds["classification and figures"] = round(time.perf_counter() - t0, 3)
+            shutil.rmtree(csv_dir, ignore_errors=True)
+            shutil.rmtree(work / "spill", ignore_errors=True)
+            name = f"{meta.extract_number:04d}-{meta.snapshot_date:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+            published = snapshots_dir / name
+            work.rename(published)
+            step("recording the snapshot")
+            elapsed = time.perf_counter() - started
+            with transaction.atomic():
+                snapshot = KboSnapshot.objects.create(
+                    extract_number=meta.extract_number,
+                    extract_type=meta.extract_type,
+                    snapshot_date=meta.snapshot_date,
+                    extract_timestamp=timezone.make_aware(meta.extract_timestamp)
+                    if meta.extract_timestamp
+                    else None,
+                    store=name,
+                    synthetic=meta_synthetic,
+                    mapping_version=mapping.version,
+                    figures_computed_at=timezone.now(),
+                    counts=result.rows,
+                )
+                KboFigure.objects.bulk_create(_figure_objects(snapshot, rows), batch_size=2000)
+                ledger = KboImport.objects.create(
+                    snapshot=snapshot,
+                    extract_number=meta.extract_number,
+                    extract_type=meta.extract_type,
+                    snapshot_date=meta.snapshot_date,
+                    source=str(source.label),
+                    checksum=result.checksum,
+                    files=result.file_info,
+                    rows=sum(v.get("rows", 0) for v in result.file_info.values()),
+                    duration_seconds=round(elapsed, 3),
+                    steps=result.seconds,
+                    imported_by=imported_by,
+                )
+        except BaseException:
+            shutil.rmtree(published or work, ignore_errors=True)
+            raise
+        _prune(root)
+    return ImportResult(
+        snapshot=snapshot,
+        ledger=ledger,
+        seconds=time.perf_counter() - started,
+        steps=result.seconds,
+        rows=result.rows,
+    )
+
+
+def snapshot_date_label(date: dt.date) -> str:
+    return f"{date:%d-%m-%Y}"
