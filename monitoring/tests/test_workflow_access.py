@@ -236,3 +236,21 @@ def test_stale_form_gets_a_conflict_page_showing_what_changed(client, draft, per
     assert "Eerste" in second.content.decode()
     draft.refresh_from_db()
     assert draft.narrative_nl == "Eerste"
+
+
+def test_task_force_admin_pages(client, django_user_model):
+    from monitoring.models import MeasurePlanning
+
+    admin = django_user_model.objects.create_user(
+        "boss", password="x" * 12, is_staff=True, is_superuser=True
+    )
+    client.force_login(admin)
+    planning = MeasurePlanning.objects.first()
+    for name, args in [
+        ("admin:monitoring_reportingperiod_changelist", []),
+        ("admin:monitoring_measureplanning_change", [planning.pk]),
+        ("admin:monitoring_report_changelist", []),
+        ("admin:monitoring_implementationstatus_changelist", []),
+    ]:
+        with translation.override("nl"):
+            assert client.get(reverse(name, args=args)).status_code == 200
