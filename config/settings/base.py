@@ -138,7 +138,12 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bruprod API",
-    "DESCRIPTION": "Read-only API of the Brussels Industrial Plan 2019 register (measures, plan structure, organisations, related strategies).",
+    "DESCRIPTION": (
+        "API of Bruprod, the system of the Brussels Industrial Plan 2019: the plan register (measures, sections, "
+        "organisations, related strategies), implementation monitoring (validated progress, reports submitted with "
+        "a coordinator's token), the boordtabel (indicators, observations) and the productive economy from the "
+        "KBO/BCE register (figures, trends, enterprise search)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
