@@ -137,14 +137,38 @@ def load_rules(
     )
 
 
-def classify(con, *, schema: str = "", suffix: str = "") -> None:
-    """Temp tables ent_sector{suffix} and est_sector{suffix} (entity, sector, scope, via_main)."""
+def classify(con, *, schema: str = "", suffix: str = "", enterprises: str = "") -> None:
+    """Temp tables ent_sector{suffix} and est_sector{suffix} (entity, sector, scope, via_main).
+
+    `enterprises` (a relation with an `enterprise` column) restricts the classification to
+    those enterprises and their establishments: the same result for them, computed quickly
+    (used for the previous snapshot, where only the enterprises that left are needed).
+    """
     s = f"{schema}." if schema else ""
+    scope_entity, activity_pref = f"{s}scope_entity", f"{s}activity_pref"
+    bxl_enterprise, bxl_establishment = f"{s}bxl_enterprise", f"{s}bxl_establishment"
+    if enterprises:
+        only = f"enterprise IN (SELECT enterprise FROM {enterprises})"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE scope_entity{suffix} AS SELECT * FROM {scope_entity} WHERE {only}"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE activity_pref{suffix} AS SELECT * FROM {activity_pref} "
+            f"WHERE entity IN (SELECT entity FROM scope_entity{suffix})"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bxl_enterprise{suffix} AS SELECT * FROM {bxl_enterprise} WHERE {only}"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bxl_establishment{suffix} AS SELECT * FROM {bxl_establishment} WHERE {only}"
+        )
+        scope_entity, activity_pref = f"scope_entity{suffix}", f"activity_pref{suffix}"
+        bxl_enterprise, bxl_establishment = f"bxl_enterprise{suffix}", f"bxl_establishment{suffix}"
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE code_sector{suffix} AS
         SELECT DISTINCT c.nace_version, c.nace_code, r.sector, r.scope
-        FROM (SELECT DISTINCT nace_version, nace_code FROM {s}activity_pref) c
+        FROM (SELECT DISTINCT nace_version, nace_code FROM {activity_pref}) c
         JOIN rule r ON r.nace_version = c.nace_version AND starts_with(c.nace_code, r.prefix)
         """
     )
@@ -152,7 +176,7 @@ def classify(con, *, schema: str = "", suffix: str = "") -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE entity_sector{suffix} AS
         SELECT a.entity, cs.sector, min(cs.scope) AS scope, bool_or(a.classification = 'MAIN') AS via_main
-        FROM {s}activity_pref a
+        FROM {activity_pref} a
         JOIN code_sector{suffix} cs ON cs.nace_version = a.nace_version AND cs.nace_code = a.nace_code
         WHERE a.classification IN ('MAIN', 'SECO')
         GROUP BY a.entity, cs.sector
@@ -162,29 +186,29 @@ def classify(con, *, schema: str = "", suffix: str = "") -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE ent_sector{suffix} AS
         SELECT se.enterprise, es.sector, min(es.scope) AS scope, bool_or(es.via_main) AS via_main
-        FROM {s}scope_entity se JOIN entity_sector{suffix} es ON es.entity = se.entity
+        FROM {scope_entity} se JOIN entity_sector{suffix} es ON es.entity = se.entity
         WHERE se.enterprise NOT IN (SELECT enterprise FROM override)
         GROUP BY se.enterprise, es.sector
         UNION ALL
         SELECT o.enterprise, x.sector, 'core', true
         FROM override o, unnest(o.sectors) AS x(sector)
-        WHERE o.enterprise IN (SELECT enterprise FROM {s}bxl_enterprise)
+        WHERE o.enterprise IN (SELECT enterprise FROM {bxl_enterprise})
         """
     )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE est_sector{suffix} AS
         SELECT b.establishment, es.sector, es.scope, es.via_main
-        FROM {s}bxl_establishment b JOIN entity_sector{suffix} es ON es.entity = b.establishment
+        FROM {bxl_establishment} b JOIN entity_sector{suffix} es ON es.entity = b.establishment
         WHERE b.enterprise NOT IN (SELECT enterprise FROM override)
         UNION ALL
         SELECT b.establishment, es.sector, es.scope, es.via_main
-        FROM {s}bxl_establishment b JOIN entity_sector{suffix} es ON es.entity = b.enterprise
+        FROM {bxl_establishment} b JOIN entity_sector{suffix} es ON es.entity = b.enterprise
         WHERE b.enterprise NOT IN (SELECT enterprise FROM override)
-          AND NOT EXISTS (SELECT 1 FROM {s}activity_pref a WHERE a.entity = b.establishment)
+          AND NOT EXISTS (SELECT 1 FROM {activity_pref} a WHERE a.entity = b.establishment)
         UNION ALL
         SELECT b.establishment, x.sector, 'core', true
-        FROM {s}bxl_establishment b JOIN override o ON o.enterprise = b.enterprise, unnest(o.sectors) AS x(sector)
+        FROM {bxl_establishment} b JOIN override o ON o.enterprise = b.enterprise, unnest(o.sectors) AS x(sector)
         """
     )
 
@@ -204,8 +228,12 @@ def compute_changes(
     """Fill `presence_change` (arrivals and cessations against the previous snapshot) and
     append the cessations to `cessation_log`. Needs `rule`/`override` and the previous store
     attached as `prev_schema`."""
-    classify(con, schema=prev_schema, suffix="_prev")
     p = prev_schema
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE left_enterprise AS SELECT enterprise FROM {p}.bxl_enterprise "
+        "WHERE enterprise NOT IN (SELECT enterprise FROM bxl_enterprise)"
+    )
+    classify(con, schema=prev_schema, suffix="_prev", enterprises="left_enterprise")
     con.execute(
         f"""
         CREATE OR REPLACE TABLE presence_change AS
@@ -215,7 +243,7 @@ def compute_changes(
                (SELECT list(DISTINCT refnis ORDER BY refnis) FROM {p}.presence x WHERE x.enterprise = b.enterprise) AS refnis,
                coalesce((SELECT list(DISTINCT sector ORDER BY sector) FROM ent_sector_prev s WHERE s.enterprise = b.enterprise), []) AS sectors
         FROM {p}.bxl_enterprise b
-        WHERE b.enterprise NOT IN (SELECT enterprise FROM bxl_enterprise)
+        WHERE b.enterprise IN (SELECT enterprise FROM left_enterprise)
         UNION ALL
         SELECT b.enterprise, 'arrival',
                CASE WHEN b.enterprise IN (SELECT EnterpriseNumber FROM {p}.enterprise) THEN 'moved_in' ELSE 'new' END,
@@ -336,15 +364,31 @@ def compute_figures(con) -> list[FigureRow]:
         "WHERE sector <> 'other' GROUP BY GROUPING SETS ((1), (1, sector))",
         ("key", "sector"),
     )
+    # activity_pref holds one NACE version per entity and distinct rows, so (entity, code,
+    # classification) is unique in it: plain counts give the distinct counts.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE act_fact AS
+        SELECT a.entity, a.nace_version, a.nace_code, a.classification FROM activity_pref a
+        WHERE a.entity IN (SELECT enterprise FROM bxl_enterprise)
+           OR a.entity IN (SELECT establishment FROM bxl_establishment)
+        """
+    )
+    rows += _rows(
+        con,
+        "activities",
+        "SELECT classification, count(*) FROM act_fact GROUP BY classification",
+        ("key",),
+    )
     rows += _rows(
         con,
         "activities",
         """
-        SELECT a.classification, coalesce(cs.sector, 'other'), count(DISTINCT (a.entity, a.nace_code, a.classification))
-        FROM activity_pref a
-        LEFT JOIN code_sector cs ON cs.nace_version = a.nace_version AND cs.nace_code = a.nace_code
-        WHERE a.entity IN (SELECT enterprise FROM bxl_enterprise) OR a.entity IN (SELECT establishment FROM bxl_establishment)
-        GROUP BY GROUPING SETS ((a.classification), (a.classification, 2))
+        SELECT a.classification, coalesce(cs.sector, 'other'), count(*)
+        FROM act_fact a
+        LEFT JOIN (SELECT DISTINCT nace_version, nace_code, sector FROM code_sector) cs
+          ON cs.nace_version = a.nace_version AND cs.nace_code = a.nace_code
+        GROUP BY a.classification, 2
         """,
         ("key", "sector"),
     )

@@ -352,7 +352,14 @@ def _duck_error(name: str, exc: Exception) -> KboInputError:
     text = str(exc)
     match = LINE_RE.search(text)
     first = text.split("\n")[0].removeprefix("Invalid Input Error: ")
-    detail = next((ln.strip() for ln in text.split("\n")[1:] if ln.strip()), "")
+    detail = next(
+        (
+            ln.strip()
+            for ln in text.split("\n")[1:]
+            if ln.strip() and not ln.startswith("Original Line")
+        ),
+        "",
+    )
     if match:
         return KboInputError([f"{name}.csv:{match.group(1)}: {detail or first}"])
     return KboInputError([f"{name}.csv: {first}"])
@@ -375,7 +382,9 @@ def load_file(
 ) -> None:
     """Read one CSV into `target` (create or insert), failing on the first bad row or date."""
     table = table_of(name)
-    rejects = f"rej_{name}"
+    # A rejects table is only needed to name the line of a date that does not parse (DuckDB's
+    # own error names the line of a malformed row); it costs time on the big files.
+    rejects = f"rej_{name}" if DATE_COLUMNS.get(table) else None
     source = _csv(path, columns, table, rejects)
     select = (
         f"SELECT {_select_columns(table, columns)} FROM {source}"
@@ -386,9 +395,18 @@ def load_file(
         select += f" WHERE {where}"
     statement = f"CREATE TABLE {target} AS {select}" if create else f"INSERT INTO {target} {select}"
     try:
+        if where:
+            # DuckDB cannot estimate a CSV's size and would otherwise build its hash table on
+            # the 36-million-row file (seconds and gigabytes) instead of on the small key set.
+            con.execute("SET disabled_optimizers = 'build_side_probe_side'")
         con.execute(statement)
     except duckdb.Error as exc:
         raise _duck_error(name, exc) from exc
+    finally:
+        if where:
+            con.execute("RESET disabled_optimizers")
+    if rejects is None:
+        return
     bad = con.execute(
         f"SELECT line, column_name, error_type, csv_line, error_message FROM {rejects} "
         "ORDER BY line LIMIT 5"

@@ -105,10 +105,13 @@ class Indicator(TranslatedMixin, VersionedModel, TimeStampedModel):
     class Unit(models.TextChoices):
         JOBS = "jobs", _("jobs")
         PERCENT = "percent", _("%")
+        # xgettext:no-python-format
         PERCENT_CHANGE = "percent_change", _("% change")
         COUNT = "count", _("number")
         TRANSPORTS_PER_WEEK = "transports_per_week", _("transports per week")
         GWH = "gwh", _("GWh")
+        ENTERPRISES = "enterprises", _("enterprises")
+        ESTABLISHMENTS = "establishments", _("establishments")
 
     class Frequency(models.TextChoices):
         ANNUAL = "annual", _("Annual")

@@ -120,3 +120,51 @@ def realisation_series() -> list[dict]:
             }
         )
     return rows
+
+
+# KBO/BCE figures: the economy app's tidy rows, as live observations of the KBO-* indicators.
+KBO_CODES = {
+    "kbo-enterprises": "KBO-ENTERPRISES",
+    "kbo-establishments": "KBO-ESTABLISHMENTS",
+    "kbo-creations": "KBO-CREATIONS",
+    "kbo-cessations": "KBO-CESSATIONS",
+    "kbo-arrivals": "KBO-ARRIVALS",
+}
+# The economy app's groupings → the boordtabel's sector disaggregation codes.
+KBO_SECTORS = {"circular": "circular-repair"}
+
+
+def kbo_series() -> list[dict]:
+    """Observations of the productive economy, one per indicator, month and disaggregation.
+
+    Snapshots are dated to the day; the boordtabel counts in months, so the latest snapshot of a
+    month stands for that month. Creations are by start year.
+    """
+    from economy.selectors import kbo_indicator_series
+
+    rows: dict[tuple, dict] = {}
+    for row in kbo_indicator_series():
+        code = KBO_CODES.get(row["indicator_code"])
+        if code is None:
+            continue
+        period = str(row["period"])
+        if len(period) == 10:  # a snapshot date YYYY-MM-DD
+            period = period[:7]
+        disaggregation = {}
+        for key, value in (row.get("disaggregations") or {}).items():
+            if value:
+                disaggregation[key] = KBO_SECTORS.get(value, value) if key == "sector" else value
+        # Rows come in snapshot order, so a later snapshot of the same month replaces an earlier one.
+        rows[(code, period, tuple(sorted(disaggregation.items())))] = {
+            "indicator": code,
+            "period": period,
+            "value": row["value"],
+            "disaggregation": disaggregation,
+            "source": row.get("source") or "KBO open data",
+        }
+    return list(rows.values())
+
+
+def live_series() -> list[dict]:
+    """Every figure computed live: realisation indicators and the productive economy."""
+    return realisation_series() + kbo_series()

@@ -110,12 +110,12 @@ class LiveRows:
 
     def get(self) -> list[dict]:
         if self._rows is None:
-            self._rows = realisation.realisation_series()
+            self._rows = realisation.live_series()
         return self._rows
 
 
 def _live_observations(indicator: Indicator, live: LiveRows | None = None) -> list[Observation]:
-    source = live.get() if live is not None else realisation.realisation_series()
+    source = live.get() if live is not None else realisation.live_series()
     rows = [r for r in source if r.get("indicator") == indicator.code]
     out = []
     for row in rows:

@@ -254,3 +254,19 @@ def test_store_of_current_snapshot_is_untouched_by_a_failed_update(current, tmp_
     assert_refused(update, ["activity_insert.csv:2: NaceCode: unknown code '00000'"], update=True)
     assert snapshot_store_path(snapshot).read_bytes() == before
     shutil.rmtree(tmp_path / "u")
+
+
+def test_wrong_number_of_fields_in_a_file_without_dates(current, tmp_path):
+    """activity.csv is read without a rejects table: DuckDB's own error still names the line."""
+
+    def change(folder):
+        path = folder / "activity.csv"
+        path.write_text(
+            path.read_text().replace(f'"{E6}","001","2025","90111",', f'"{E6}","001","2025",')
+        )
+
+    assert_refused(
+        full_with(tmp_path, change),
+        ["activity.csv:12:", "Expected Number of Columns: 5 Found: 4"],
+    )
+    assert fingerprint() == current
