@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from .models import Indicator, Observation, Target
 from .selectors import (
@@ -228,3 +229,42 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
             else:
                 queryset = queryset.exclude(disaggregation__has_key=code)
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        """Stored figures, then the live ones (realisation and KBO/BCE), with the same filters."""
+        rows = list(self.get_queryset()) + self._live_rows(request.query_params)
+        page = self.paginate_queryset(rows)
+        if page is not None:
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return Response(self.get_serializer(rows, many=True).data)
+
+    @staticmethod
+    def _live_rows(params):  # -> list of Observation (the name `list` is the action here)
+        if params.get("vintage") and params["vintage"] != "live":
+            return []
+        indicators = Indicator.objects.filter(frequency=Indicator.Frequency.LIVE).order_by(
+            "order", "code"
+        )
+        if params.getlist("indicator"):
+            indicators = indicators.filter(code__in=params.getlist("indicator"))
+        live = LiveRows()
+        rows = []
+        for indicator in indicators:
+            for observation in indicator_observations(indicator, live):
+                if observation.vintage != "live":
+                    continue
+                if params.get("period") and observation.period != params["period"]:
+                    continue
+                if (
+                    params.get("total", "").lower() in ("1", "true", "yes")
+                    and observation.disaggregation
+                ):
+                    continue
+                keep = True
+                for item in params.getlist("disaggregation"):
+                    code, _sep, value = item.partition(":")
+                    if (observation.disaggregation.get(code) or "") != value:
+                        keep = False
+                if keep:
+                    rows.append(observation)
+        return rows

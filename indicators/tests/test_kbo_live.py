@@ -83,3 +83,19 @@ def test_indicator_page_shows_the_kbo_figures(client, kbo_rows):
     assert response.status_code == 200
     html = response.content.decode()
     assert "372" in html and "KBO open data, snapshot 11-10-2025" in html
+
+
+def test_observations_api_includes_live_figures(client, kbo_rows):
+    data = client.get(
+        "/api/v1/observations/", {"indicator": "KBO-ENTERPRISES", "total": "true"}
+    ).json()
+    assert [(o["period"], o["value"], o["vintage"]) for o in data["results"]] == [
+        ("2025-10", 372, "live")
+    ]
+    legal = client.get(
+        "/api/v1/observations/",
+        {"indicator": "KBO-ENTERPRISES", "disaggregation": "person_type:legal"},
+    ).json()
+    assert [o["value"] for o in legal["results"]] == [41]
+    stored_only = client.get("/api/v1/observations/", {"indicator": "T1-JOBS"}).json()
+    assert stored_only["count"] > 0 and all(o["vintage"] != "live" for o in stored_only["results"])
