@@ -28,19 +28,8 @@ from plan.models import Measure
 from . import services
 from .models import ImplementationStatus, Report, ReportingPeriod
 
-IMPORT_COLUMNS = (
-    "measure_code",
-    "period",
-    "status",
-    "progress",
-    "narrative_nl",
-    "narrative_fr",
-    "next_steps",
-    "risks",
-    "budget_committed",
-    "budget_spent",
-    "version",
-)
+# The report's own fields (services.REPORT_FIELDS), keyed by measure and period.
+IMPORT_COLUMNS = ("measure_code", "period", *services.REPORT_FIELDS, "version")
 REQUIRED_COLUMNS = ("measure_code", "period", "status")
 READONLY_PREFIX = "readonly_"
 READONLY_COLUMNS = (

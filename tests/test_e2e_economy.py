@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from economy.tests.test_web import A, B, import_web_dump
-
-from .test_e2e_plan import serious_violations
+from tests.a11y import serious_violations
 
 pytestmark = pytest.mark.e2e
 

@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.a11y import serious_violations
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "a-long-e2e-password"
@@ -111,9 +112,4 @@ def test_report_goes_from_draft_to_published(page, people, tmp_path):
         "Les bureaux de recrutement communs ont démarré."
     )
     expect(page.locator(".monitoring-block")).to_contain_text("En cours")
-    violations = [
-        v["id"]
-        for v in Axe().run(page).response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert violations == []
+    assert serious_violations(page) == []

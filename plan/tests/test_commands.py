@@ -75,3 +75,20 @@ def test_bruprod_accepts_hyphenated_command_names(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "--format" in result.stdout
+
+
+def test_load_plan_lists_problems_with_brackets_verbatim(tmp_path, plan_data_dir, capsys):
+    import shutil
+
+    target = tmp_path / "plan"
+    shutil.copytree(plan_data_dir, target)
+    path = target / "04_metropolitan.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            'printed: "Actiris via Synerjob"', 'printed: "Nobody"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("load_plan", "--data-dir", str(target))
+    assert "measures[0] (code MET.4.1).coordinators[0].printed" in capsys.readouterr().err

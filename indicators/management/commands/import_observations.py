@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from rich.console import Console
 
+from core.commands import problems_error
 from core.yamlfiles import DataFileError
 from indicators.observations import observations_import
 
@@ -33,9 +34,5 @@ class Command(BaseCommand):
                     progress=lambda step: status.update(f"Observations: {step}…"),
                 )
         except DataFileError as exc:
-            for problem in exc.problems:
-                console.print(f"[red]✗[/red] {problem}", highlight=False, markup=True)
-            raise CommandError(
-                f"{len(exc.problems)} problem(s) in the file(s); nothing was changed."
-            ) from exc
+            raise problems_error(exc, what="the file(s)", console=console) from exc
         self.stdout.write(self.style.SUCCESS(f"Observations imported. {result.summary()}"))

@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from rich.console import Console
 
+from core.commands import problems_error
 from core.yamlfiles import DataFileError
 from indicators.loader import default_data_dir, indicators_load
 
@@ -30,9 +31,5 @@ class Command(BaseCommand):
                     progress=lambda step: status.update(f"Loading: {step}…"),
                 )
         except DataFileError as exc:
-            for problem in exc.problems:
-                console.print(f"[red]✗[/red] {problem}", highlight=False, markup=True)
-            raise CommandError(
-                f"{len(exc.problems)} problem(s) in the indicator files; nothing was changed."
-            ) from exc
+            raise problems_error(exc, what="the indicator files", console=console) from exc
         self.stdout.write(self.style.SUCCESS(f"Indicators loaded. {result.summary()}"))

@@ -1,9 +1,10 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from rich.console import Console
 
+from core.commands import problems_error
 from core.yamlfiles import DataFileError
 from plan.loader import plan_load
 
@@ -28,9 +29,5 @@ class Command(BaseCommand):
                     progress=lambda step: status.update(f"Loading {step}…"),
                 )
         except DataFileError as exc:
-            for problem in exc.problems:
-                console.print(f"[red]✗[/red] {problem}", highlight=False, markup=True)
-            raise CommandError(
-                f"{len(exc.problems)} problem(s) in the plan files; nothing was changed."
-            ) from exc
+            raise problems_error(exc, what="the plan files", console=console) from exc
         self.stdout.write(self.style.SUCCESS(f"Plan loaded. {result.summary()}"))
