@@ -507,13 +507,11 @@ def postal_table(con, rows: list[tuple[str, str, str, str]]) -> None:
 FOLD = "regexp_replace(strip_accents(lower(trim(coalesce({}, '')))), '\\s+', ' ', 'g')"
 
 
-def derive(con, *, snapshot: dt.date) -> None:
-    """(Re)build the derived tables from the register tables and the `postal` table."""
+def _location_sql(snapshot: dt.date, only: str = "TRUE") -> str:
+    """REGO/BAET addresses in the Region with their municipality; `only` filters `a`."""
     fold_nl = FOLD.format("a.MunicipalityNL")
     fold_fr = FOLD.format("a.MunicipalityFR")
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE location AS
+    return f"""
         WITH a AS (
             SELECT EntityNumber AS entity, TypeOfAddress AS kind, Zipcode AS zip,
                    {fold_nl} AS nl, {fold_fr} AS fr
@@ -522,6 +520,7 @@ def derive(con, *, snapshot: dt.date) -> None:
               AND coalesce(CountryNL, '') IN ('', 'België', 'Belgie')
               AND length(Zipcode) = 4 AND Zipcode BETWEEN '{BRUSSELS_ZIP_MIN}' AND '{BRUSSELS_ZIP_MAX}'
               AND (DateStrikingOff IS NULL OR DateStrikingOff > DATE '{snapshot.isoformat()}')
+              AND {only}
         )
         SELECT a.entity, a.kind, a.zip,
                coalesce(
@@ -531,68 +530,182 @@ def derive(con, *, snapshot: dt.date) -> None:
                  'unknown') AS refnis
         FROM a
         """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE presence AS
+
+
+# Each derived table below is a function of the enterprise it belongs to (`presence`,
+# `bxl_enterprise`, `bxl_establishment`, `scope_entity`) or of the entity (`location`,
+# `activity_pref`): the same statements rebuild them whole or for a set of keys only.
+def _presence_sql(only: str = "TRUE") -> str:
+    """`only` filters the enterprise number `e.EnterpriseNumber`."""
+    return f"""
         SELECT DISTINCT e.EnterpriseNumber AS enterprise, l.refnis, 'seat' AS via, NULL::VARCHAR AS establishment
         FROM location l JOIN enterprise e ON e.EnterpriseNumber = l.entity
-        WHERE l.kind = 'REGO'
+        WHERE l.kind = 'REGO' AND {only}
         UNION ALL
         SELECT DISTINCT s.EnterpriseNumber, l.refnis, 'establishment', s.EstablishmentNumber
         FROM location l
         JOIN establishment s ON s.EstablishmentNumber = l.entity
         JOIN enterprise e ON e.EnterpriseNumber = s.EnterpriseNumber
-        WHERE l.kind = 'BAET'
+        WHERE l.kind = 'BAET' AND {only}
         """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE bxl_enterprise AS
+
+
+def _bxl_enterprise_sql(only: str = "TRUE") -> str:
+    return f"""
         SELECT e.EnterpriseNumber AS enterprise,
                CASE WHEN e.TypeOfEnterprise = '1' THEN 'natural' ELSE 'legal' END AS person_type,
                e.StartDate AS start_date, e.JuridicalForm AS juridical_form,
                (SELECT min(p.refnis) FROM presence p WHERE p.enterprise = e.EnterpriseNumber AND p.via = 'seat') AS seat_refnis
         FROM enterprise e
-        WHERE e.EnterpriseNumber IN (SELECT enterprise FROM presence)
+        WHERE e.EnterpriseNumber IN (SELECT enterprise FROM presence) AND {only.format(key="e.EnterpriseNumber")}
         """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE bxl_establishment AS
+
+
+def _bxl_establishment_sql(only: str = "TRUE") -> str:
+    return f"""
         SELECT p.establishment, p.enterprise, min(p.refnis) AS refnis, min(b.person_type) AS person_type,
                min(s.StartDate) AS start_date
         FROM presence p
         JOIN bxl_enterprise b ON b.enterprise = p.enterprise
         JOIN establishment s ON s.EstablishmentNumber = p.establishment
-        WHERE p.via = 'establishment'
+        WHERE p.via = 'establishment' AND {only.format(key="p.enterprise")}
         GROUP BY p.establishment, p.enterprise
         """
-    )
-    con.execute(
-        """
-        CREATE OR REPLACE TABLE scope_entity AS
-        SELECT enterprise AS entity, enterprise FROM bxl_enterprise
+
+
+def _scope_entity_sql(only: str = "TRUE") -> str:
+    return f"""
+        SELECT enterprise AS entity, enterprise FROM bxl_enterprise WHERE {only.format(key="enterprise")}
         UNION
         SELECT s.EstablishmentNumber, s.EnterpriseNumber FROM establishment s
-        WHERE s.EnterpriseNumber IN (SELECT enterprise FROM bxl_enterprise)
+        WHERE s.EnterpriseNumber IN (SELECT enterprise FROM bxl_enterprise) AND {only.format(key="s.EnterpriseNumber")}
         """
-    )
+
+
+def _activity_pref_sql(only: str = "TRUE") -> str:
+    """`only` filters the entity number (`{key}`)."""
+    return f"""
+        SELECT DISTINCT a.EntityNumber AS entity, a.NaceVersion AS nace_version, a.NaceCode AS nace_code,
+               a.Classification AS classification
+        FROM activity a
+        JOIN (SELECT EntityNumber, max(NaceVersion) AS v FROM activity
+              WHERE {only.format(key="EntityNumber")} GROUP BY EntityNumber) m
+          ON m.EntityNumber = a.EntityNumber AND m.v = a.NaceVersion
+        WHERE a.EntityNumber IN (SELECT entity FROM scope_entity) AND {only.format(key="a.EntityNumber")}
+        """
+
+
+def derive(con, *, snapshot: dt.date) -> None:
+    """(Re)build the derived tables from the register tables and the `postal` table."""
+    con.execute(f"CREATE OR REPLACE TABLE location AS {_location_sql(snapshot)}")
+    con.execute(f"CREATE OR REPLACE TABLE presence AS {_presence_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE bxl_enterprise AS {_bxl_enterprise_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE bxl_establishment AS {_bxl_establishment_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE scope_entity AS {_scope_entity_sql()}")
 
 
 def derive_activities(con) -> None:
     """Each entity's activities in its preferred NACE version (2025, then 2008, then 2003)."""
+    con.execute(f"CREATE OR REPLACE TABLE activity_pref AS {_activity_pref_sql()}")
+
+
+def postal_unchanged(con, rows: list[tuple[str, str, str, str]]) -> bool:
+    """Whether the store's `postal` table holds exactly `rows` (then derived rows stay valid)."""
+    try:
+        stored = con.execute("SELECT zip, refnis, nl, fr FROM postal").fetchall()
+    except duckdb.CatalogException:
+        return False
+    return sorted(stored) == sorted(tuple(r) for r in rows)
+
+
+def touched_before(con, *, previous: dt.date, snapshot: dt.date) -> None:
+    """Before an update's deletes and inserts: the keys whose derived rows may change.
+
+    Temp tables `touched_address` (entities whose `location` rows may change: their addresses
+    are deleted or inserted, or struck off between the two snapshot dates), `touched_entity`
+    (every entity number the update names) and `touched_enterprise` (enterprises whose
+    presence, Brussels rows or scope may change). Called again by `touched_after` for the
+    owners and scopes after the update.
+    """
     con.execute(
-        """
-        CREATE OR REPLACE TABLE activity_pref AS
-        SELECT DISTINCT a.EntityNumber AS entity, a.NaceVersion AS nace_version, a.NaceCode AS nace_code,
-               a.Classification AS classification
-        FROM activity a
-        JOIN (SELECT EntityNumber, max(NaceVersion) AS v FROM activity GROUP BY EntityNumber) m
-          ON m.EntityNumber = a.EntityNumber AND m.v = a.NaceVersion
-        WHERE a.EntityNumber IN (SELECT entity FROM scope_entity)
+        f"""
+        CREATE OR REPLACE TEMP TABLE touched_address AS
+        SELECT EntityNumber AS entity FROM del_address
+        UNION SELECT EntityNumber FROM ins_address
+        UNION SELECT EntityNumber FROM address
+        WHERE DateStrikingOff > DATE '{previous.isoformat()}' AND DateStrikingOff <= DATE '{snapshot.isoformat()}'
         """
     )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE touched_entity AS
+        SELECT entity FROM touched_address
+        UNION SELECT EnterpriseNumber FROM del_enterprise UNION SELECT EnterpriseNumber FROM ins_enterprise
+        UNION SELECT EstablishmentNumber FROM del_establishment
+        UNION SELECT EstablishmentNumber FROM ins_establishment
+        """
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE touched_enterprise AS SELECT entity AS enterprise FROM touched_entity"
+    )
+    _touched_owners(con)
+
+
+def _touched_owners(con) -> None:
+    """Add the enterprises owning (in the current tables) or scoping a touched entity."""
+    con.execute(
+        """
+        INSERT INTO touched_enterprise
+        SELECT s.EnterpriseNumber FROM establishment s
+        WHERE s.EstablishmentNumber IN (SELECT entity FROM touched_entity)
+        UNION ALL
+        SELECT enterprise FROM scope_entity WHERE entity IN (SELECT entity FROM touched_entity)
+        """
+    )
+
+
+def derive_touched(con, *, snapshot: dt.date) -> None:
+    """After an update's deletes and inserts: rebuild the derived rows of the touched keys only.
+
+    Gives the same tables as `derive` and `derive_activities` over the whole store (the test
+    economy/tests/test_incremental_update.py compares both), provided the `postal` table is
+    unchanged and `touched_before` ran before the update was applied.
+    """
+    _touched_owners(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE t_ent AS SELECT DISTINCT enterprise FROM touched_enterprise"
+    )
+    in_ent = "{key} IN (SELECT enterprise FROM t_ent)"
+    con.execute("DELETE FROM location WHERE entity IN (SELECT entity FROM touched_address)")
+    con.execute(
+        "INSERT INTO location "
+        + _location_sql(snapshot, "a.EntityNumber IN (SELECT entity FROM touched_address)")
+    )
+    # Entities whose preferred activities may change: named by the update, or in the scope of
+    # a touched enterprise before or after it.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE t_act AS
+        SELECT entity FROM touched_entity
+        UNION SELECT EntityNumber FROM del_activity UNION SELECT EntityNumber FROM ins_activity
+        UNION SELECT entity FROM scope_entity WHERE enterprise IN (SELECT enterprise FROM t_ent)
+        """
+    )
+    for table in ("presence", "bxl_enterprise", "bxl_establishment", "scope_entity"):
+        con.execute(f"DELETE FROM {table} WHERE enterprise IN (SELECT enterprise FROM t_ent)")
+    con.execute(
+        "INSERT INTO presence "
+        + _presence_sql("e.EnterpriseNumber IN (SELECT enterprise FROM t_ent)")
+    )
+    con.execute("INSERT INTO bxl_enterprise " + _bxl_enterprise_sql(in_ent))
+    con.execute("INSERT INTO bxl_establishment " + _bxl_establishment_sql(in_ent))
+    con.execute("INSERT INTO scope_entity " + _scope_entity_sql(in_ent))
+    con.execute(
+        "INSERT INTO t_act SELECT entity FROM scope_entity WHERE enterprise IN (SELECT enterprise FROM t_ent)"
+    )
+    in_act = "{key} IN (SELECT entity FROM t_act)"
+    con.execute("DELETE FROM activity_pref WHERE entity IN (SELECT entity FROM t_act)")
+    con.execute("INSERT INTO activity_pref " + _activity_pref_sql(in_act))
 
 
 # ---------------------------------------------------------------- full import
@@ -755,7 +868,15 @@ def apply_update(
             checks=[(f"{t}_insert", f"ins_{t}") for t in DATA_TABLES if t in CODE_COLUMNS],
         )
         timer.step("applying deletes and inserts")
+        previous = dt.date.fromisoformat(
+            con.execute("SELECT value FROM meta WHERE variable = 'SnapshotDate'").fetchone()[0]
+        )
+        # Derived rows are recomputed only for the keys the update touches, unless the postal
+        # codes changed (then every location may change): see derive_touched.
+        incremental = postal_unchanged(con, postal_rows)
         con.execute("BEGIN TRANSACTION")
+        if incremental:
+            touched_before(con, previous=previous, snapshot=meta.snapshot_date)
         for table in DATA_TABLES:
             key = KEYS[table]
             con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM del_{table})")
@@ -770,9 +891,13 @@ def apply_update(
         con.execute("UPDATE meta SET value = 'update' WHERE variable = 'ExtractType'")
         if meta.synthetic:
             con.execute("UPDATE meta SET value = '1' WHERE variable = 'Synthetic'")
-        postal_table(con, postal_rows)
-        derive(con, snapshot=meta.snapshot_date)
-        derive_activities(con)
+        timer.step("derived tables")
+        if incremental:
+            derive_touched(con, snapshot=meta.snapshot_date)
+        else:
+            postal_table(con, postal_rows)
+            derive(con, snapshot=meta.snapshot_date)
+            derive_activities(con)
         for table in DATA_TABLES:
             con.execute(f"DROP TABLE del_{table}; DROP TABLE ins_{table}")
         con.execute("COMMIT")
