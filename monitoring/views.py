@@ -182,6 +182,14 @@ def _transition_view(request, pk: int, action):
     return redirect("monitoring:report_detail", pk=report.pk)
 
 
+def _require_valid(form) -> None:
+    """A small form posted from the report page: its errors become the page's error message."""
+    if not form.is_valid():
+        raise ValidationError(
+            [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
+        )
+
+
 def _login_url() -> str:
     from django.urls import reverse
 
@@ -231,10 +239,7 @@ def report_validate(request, pk: int):
 def milestone_add(request, pk: int):
     def act(report):
         form = MilestoneForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(
-                [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
-            )
+        _require_valid(form)
         services.milestone_add(user=request.user, report=report, **form.cleaned_data)
         messages.success(request, _("Milestone added."))
 
@@ -245,10 +250,7 @@ def milestone_add(request, pk: int):
 def evidence_add(request, pk: int):
     def act(report):
         form = EvidenceForm(request.POST, request.FILES)
-        if not form.is_valid():
-            raise ValidationError(
-                [f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()]
-            )
+        _require_valid(form)
         services.evidence_add(
             user=request.user,
             report=report,
