@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods
 from simple_history.utils import update_change_reason
 
 from accounts import access
+from core import charts
 from core.exports import EXPORT_FORMATS, Table, export_response
-from monitoring import charts
 
 from . import web_selectors as ws
 from .models import ClassificationOverride, PlanSector

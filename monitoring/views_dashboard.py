@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
+from core import charts
 from core.exports import EXPORT_FORMATS, Table, export_response
 from core.text import fold, translated
 from plan.models import Measure
 
-from . import charts, selectors
+from . import selectors
 from .models import ImplementationStatus, MeasurePlanning, Milestone, ReportingPeriod
 from .reference import DEFAULT_YEARS
 

@@ -4,8 +4,8 @@ import re
 
 from django.utils import translation
 
-from monitoring import charts
-from monitoring.charts import Bar
+from core import charts
+from core.charts import Bar
 
 
 def bar_widths(svg: str) -> list[float]:
