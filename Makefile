@@ -5,11 +5,44 @@ BIN := $(VENV)/bin
 BRUPROD := $(BIN)/bruprod
 STAMP := $(VENV)/.installed
 DATA_DIR := $(or $(BRUPROD_DATA_DIR),var)
+# `make serve`: where gunicorn listens and how many worker processes it runs (docs/deploy.md).
+BIND ?= 127.0.0.1:8000
+WEB_CONCURRENCY ?= 2
 
-.PHONY: run setup install data test test-postgres lint messages check-deploy clean
+.PHONY: run serve serve-env worker setup install data test test-postgres lint messages check-deploy clean
 
-run: setup ## set up everything and serve http://127.0.0.1:8000
+run: setup ## set up everything and serve http://127.0.0.1:8000, with the background task worker
+	@# The task worker (docs/tasks.md) runs beside the server and stops with it. Ctrl+C reaches both:
+	@# the worker finishes its current task, then exits. Any other end of the server stops the worker.
+	@$(BRUPROD) db_worker --no-reload & worker=$$!; \
+	trap 'wait $$worker 2>/dev/null' INT; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT TERM; \
 	$(BRUPROD) runserver 127.0.0.1:8000
+
+serve: setup serve-env ## the production server on $(BIND): collected static files, gunicorn with the production settings, the task worker
+	@# Production settings need DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (docs/deploy.md). Without a
+	@# secret key this generates one for this run only, and says so: sessions end at each restart.
+	@export BRUPROD_ENV=production; \
+	if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+	  DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	  export DJANGO_SECRET_KEY; \
+	  echo "WARNING: DJANGO_SECRET_KEY is not set: using a random key for this run only (every session ends when the server stops). Set it for a real server: docs/deploy.md" >&2; \
+	fi; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export BRUPROD_SSL_REDIRECT="$${BRUPROD_SSL_REDIRECT:-0}"; \
+	echo "Serving http://$(BIND)/ with the production settings: hosts $$DJANGO_ALLOWED_HOSTS, $(WEB_CONCURRENCY) workers, HTTPS redirect $$BRUPROD_SSL_REDIRECT"; \
+	$(BRUPROD) collectstatic --noinput -v 0 || exit 1; \
+	$(BRUPROD) db_worker & worker=$$!; \
+	trap 'wait $$worker 2>/dev/null' INT; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT TERM; \
+	$(BIN)/gunicorn config.wsgi:application --bind "$(BIND)" --workers "$(WEB_CONCURRENCY)" \
+	  --access-logfile - --error-logfile -
+
+serve-env: install ## (helper of serve) check the gunicorn server is installed
+	@test -x $(BIN)/gunicorn || { echo "gunicorn is missing from $(VENV): rm $(STAMP) && make install" >&2; exit 1; }
+
+worker: install ## run the background task worker alone (`make run` already starts one)
+	$(BRUPROD) db_worker
 
 setup: install messages data ## virtualenv, dependencies, database, plan data, demo administrator
 	$(BRUPROD) setup-demo
@@ -50,6 +83,7 @@ test-postgres: install messages ## the suite against PostgreSQL
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BRUPROD) makemigrations --check --dry-run
 
 check-deploy: install

@@ -8,7 +8,14 @@ visitors are the public: validated, public data only.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
 from .models import Role
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
 
 INTERNAL_ROLES = {Role.TASKFORCE, Role.STEERING, Role.COMMISSION, Role.ADMIN}
 COMMENTING_ROLES = {Role.STEERING, Role.COMMISSION, Role.TASKFORCE, Role.ADMIN}
@@ -51,17 +58,82 @@ def can_report_on(user, measure) -> bool:
     )
 
 
+def measures_reportable_by(user, measures: QuerySet) -> QuerySet:
+    """`can_report_on` as a filter on the caller's measures queryset (this module imports no
+    domain model: it sits below them in the layers)."""
+    role = user_role(user)
+    if role in (Role.TASKFORCE, Role.ADMIN):
+        return measures
+    organisation_id = user_organisation_id(user)
+    if role != Role.COORDINATOR or organisation_id is None:
+        return measures.none()
+    return measures.filter(coordinations__organisation_id=organisation_id).distinct()
+
+
 def can_see_report(user, report) -> bool:
     """Validated reports are public; other states only for their authors' body and internal roles."""
-    if report.state == "validated":
+    if report.is_validated:
         return True
     if can_view_internal(user):
         return True
     return can_report_on(user, report.measure)
 
 
+def reports_visible_to(user, reports: QuerySet) -> QuerySet:
+    """`can_see_report` as a filter on the caller's reports queryset: validated reports, and
+    every report on a measure the user may report on."""
+    validated = Q(state=reports.model.State.VALIDATED)
+    if can_view_internal(user):
+        return reports
+    if user_role(user) != Role.COORDINATOR or user_organisation_id(user) is None:
+        return reports.filter(validated)
+    mine = Q(measure__coordinations__organisation_id=user_organisation_id(user))
+    return reports.filter(validated | mine).distinct()
+
+
 def can_validate(user) -> bool:
     return is_taskforce(user)
+
+
+# ---------------------------------------------------------------- what a user may do with a report
+# The same rules as monitoring.services applies on every write; pages use them to show the actions.
+
+
+def can_edit_report(user, report) -> bool:
+    """Edit the report's content, milestones and evidence: a reporter, while it is a draft or
+    returned and its period is open."""
+    return (
+        report.state in report.EDITABLE_STATES
+        and not report.period.is_closed
+        and can_report_on(user, report.measure)
+    )
+
+
+def can_submit_report(user, report) -> bool:
+    return (
+        report.state in report.SUBMITTABLE_STATES
+        and not report.period.is_closed
+        and can_report_on(user, report.measure)
+    )
+
+
+def can_validate_report(user, report) -> bool:
+    return (
+        report.state in report.REVIEWABLE_STATES
+        and not report.period.is_closed
+        and can_validate(user)
+    )
+
+
+def can_return_report(user, report) -> bool:
+    return can_validate_report(user, report)
+
+
+def can_see_report_history(user, report) -> bool:
+    """The report's change history and internal fields: internal roles and its reporters."""
+    return can_see_report(user, report) and (
+        can_view_internal(user) or can_report_on(user, report.measure)
+    )
 
 
 def can_manage_periods(user) -> bool:
@@ -82,3 +154,8 @@ def can_moderate(user) -> bool:
 
 def can_use_workspace(user) -> bool:
     return user_role(user) is not None
+
+
+def can_override_classification(user) -> bool:
+    """Change the plan-sector classification of an enterprise (economy): task force and staff."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or is_taskforce(user)))

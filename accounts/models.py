@@ -23,7 +23,7 @@ class Profile(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
-        "plan.Organisation",
+        "reference.Organisation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -52,7 +52,8 @@ def main() -> None:
     from monitoring.models import Report, ReportingPeriod
     from monitoring.reference import monitoring_reference_load
     from plan.loader import plan_load
-    from plan.models import Measure, Organisation
+    from plan.models import Measure
+    from reference.models import Organisation
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("migrate", verbosity=0)

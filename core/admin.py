@@ -56,3 +56,46 @@ class VersionedHistoryAdmin(SimpleHistoryAdmin):
 
 admin.site.site_header = _("Bruprod administration")
 admin.site.site_title = _("Bruprod")
+
+
+# Background tasks (core/tasks.py): every staff member sees the queue, read-only; nobody edits it.
+from django_tasks_db.admin import DBTaskResultAdmin  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    list_display = (
+        "task_name",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "arguments",
+        "error",
+    )
+    list_filter = ("status", "queue_name")
+    search_fields = ("task_path", "id")
+    date_hierarchy = "enqueued_at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.display(description=_("arguments"))
+    def arguments(self, obj):
+        stored = obj.args_kwargs or {}
+        parts = [repr(a) for a in stored.get("args", [])]
+        parts += [f"{k}={v!r}" for k, v in stored.get("kwargs", {}).items()]
+        text = ", ".join(parts)
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @admin.display(description=_("error"))
+    def error(self, obj):
+        return obj.exception_class_path or "-"
+
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

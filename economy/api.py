@@ -11,8 +11,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from . import web_selectors as ws
+from . import presenters as ws
 from .models import KboSnapshot
+from .register import normalize_enterprise_number
 from .selectors import (
     DIMENSIONS,
     enterprise_detail,
@@ -24,7 +25,6 @@ from .selectors import (
     snapshot_current,
     snapshot_list,
 )
-from .services import normalize_enterprise_number
 
 MEASURES = (
     "enterprises",

@@ -708,6 +708,77 @@ def derive_touched(con, *, snapshot: dt.date) -> None:
     con.execute("INSERT INTO activity_pref " + _activity_pref_sql(in_act))
 
 
+def touched_classification(con) -> None:
+    """After `derive_touched`: the keys whose stored classification (figures.store_classification)
+    must be recomputed, kept in the store until the classification step has used them:
+    `cls_touched_entity` (entities whose preferred activities, names or contacts may have changed) and
+    `cls_touched_enterprise` (every enterprise touched, or owning such an entity)."""
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE cls_touched_entity AS
+        SELECT entity FROM t_act
+        UNION SELECT EntityNumber FROM del_denomination UNION SELECT EntityNumber FROM ins_denomination
+        UNION SELECT EntityNumber FROM del_contact UNION SELECT EntityNumber FROM ins_contact
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE cls_touched_enterprise AS
+        SELECT enterprise FROM t_ent
+        UNION SELECT enterprise FROM scope_entity WHERE entity IN (SELECT entity FROM cls_touched_entity)
+        """
+    )
+
+
+def table_exists(con, name: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [name]
+        ).fetchone()[0]
+    )
+
+
+# ---------------------------------------------------------------- read-only connections (pages)
+
+READ_MEMORY_LIMIT = "256MB"
+# Page queries are point lookups (indexed) or one scan of ~250k rows: one thread per query avoids
+# the scheduling overhead of parallel pipelines, and a web server runs requests side by side.
+READ_THREADS = 1
+_readers: dict[str, duckdb.DuckDBPyConnection] = {}
+_readers_lock = threading.Lock()
+KEEP_READERS = 2  # the current store, and the previous one for requests still running
+
+
+def reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on a read-only connection to a published store, kept open per process.
+
+    Stores never change once published, so one connection per store path can serve every
+    request; a new current snapshot (or a reclassified store) has a new path, and the oldest
+    connections are closed. Each call returns its own cursor (a DuckDB connection is not safe
+    for concurrent use by several threads; cursors are).
+    """
+    key = str(path)
+    with _readers_lock:
+        con = _readers.get(key)
+        if con is None:
+            con = duckdb.connect(key, read_only=True)
+            con.execute(f"SET memory_limit = '{READ_MEMORY_LIMIT}'")
+            con.execute(f"SET threads = {READ_THREADS}")
+            con.execute("SET enable_progress_bar = false")
+            _readers[key] = con
+            while len(_readers) > KEEP_READERS:
+                oldest = next(iter(_readers))
+                _readers.pop(oldest).close()
+        return con.cursor()
+
+
+def readers_close() -> None:
+    """Close every cached read-only connection (before this process writes or rebuilds a store)."""
+    with _readers_lock:
+        while _readers:
+            _readers.popitem()[1].close()
+
+
 # ---------------------------------------------------------------- full import
 
 
@@ -894,6 +965,7 @@ def apply_update(
         timer.step("derived tables")
         if incremental:
             derive_touched(con, snapshot=meta.snapshot_date)
+            touched_classification(con)
         else:
             postal_table(con, postal_rows)
             derive(con, snapshot=meta.snapshot_date)

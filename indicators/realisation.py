@@ -15,13 +15,13 @@ reporting period; the period is written as the month the reporting period ends (
   A measure without a validated report counts as not started (the rule of the monitoring roll-ups).
 - R-QUICK-WINS: number of measures marked QW whose latest validated status is completed.
 - R-REPORTING: share (%) of the plan's measures with a report submitted by the period's due date
-  plus grace period.
+  plus grace period, counted on the date in Brussels (ReportingPeriod.is_on_time, the rule the
+  compliance dashboard uses too).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
 
 from django.utils import timezone
 
@@ -34,42 +34,31 @@ def _share(part: int, whole: int) -> float:
 
 def realisation_series() -> list[dict]:
     """Every live realisation figure, for every finished reporting period with validated data."""
-    from monitoring.models import Report, ReportingPeriod
+    from monitoring.selectors import (
+        periods_past,
+        report_latest_validated_per_period,
+        report_submissions_on_time,
+    )
     from plan.models import Measure
 
-    today = timezone.localdate()
-    periods = list(ReportingPeriod.objects.filter(end__lt=today).order_by("start"))
+    periods = list(periods_past(today=timezone.localdate()))
     if not periods:
         return []
     measures = list(
         Measure.objects.values("pk", "challenge__key", "sector__slug").order_by("order")
     )
     quick_wins = set(Measure.objects.filter(remark_tags__key="QW").values_list("pk", flat=True))
-    validated = list(
-        Report.objects.filter(state=Report.State.VALIDATED)
-        .values("measure_id", "period__start", "status__is_started", "status__is_completed")
-        .order_by("period__start")
-    )
-    submitted = defaultdict(set)
-    for measure_id, period_id, submitted_at in Report.objects.exclude(
-        submitted_at=None
-    ).values_list("measure_id", "period_id", "submitted_at"):
-        submitted[period_id].add((measure_id, submitted_at))
-    if not validated:
-        return []
+    # The reporting deadline and "latest validated report as of a period" are monitoring's rules,
+    # read from monitoring.selectors: the indicators count exactly what the dashboards count.
+    on_time_by_period = report_submissions_on_time(periods=periods)
     rows: list[dict] = []
-    index = 0
-    latest: dict[int, tuple[bool, bool]] = {}
-    for period in periods:
-        while index < len(validated) and validated[index]["period__start"] <= period.start:
-            report = validated[index]
-            latest[report["measure_id"]] = (
-                report["status__is_started"],
-                report["status__is_completed"],
-            )
-            index += 1
-        if not latest:
+    for period, reports in report_latest_validated_per_period(periods=periods):
+        if not reports:
             continue
+        latest = {
+            pk: (report.status.is_started, report.status.is_completed)
+            for pk, report in reports.items()
+        }
         label = f"{period.end:%Y-%m}"
         source = SOURCE.format(period=period.label_en)
         groups: dict[tuple[str, str] | None, list[int]] = defaultdict(list)
@@ -106,15 +95,12 @@ def realisation_series() -> list[dict]:
                 "source": source,
             }
         )
-        deadline = period.due_date + timedelta(days=period.grace_days)
-        on_time = {
-            m for m, at in submitted.get(period.pk, ()) if timezone.localtime(at).date() <= deadline
-        }
+        on_time = sum(1 for ok in on_time_by_period[period.pk].values() if ok)
         rows.append(
             {
                 "indicator": "R-REPORTING",
                 "period": label,
-                "value": _share(len(on_time), len(measures)),
+                "value": _share(on_time, len(measures)),
                 "disaggregation": {},
                 "source": source,
             }
@@ -131,7 +117,6 @@ KBO_CODES = {
     "kbo-arrivals": "KBO-ARRIVALS",
 }
 # The economy app's groupings → the boordtabel's sector disaggregation codes.
-KBO_SECTORS = {"circular": "circular-repair"}
 
 
 def kbo_series() -> list[dict]:
@@ -153,7 +138,7 @@ def kbo_series() -> list[dict]:
         disaggregation = {}
         for key, value in (row.get("disaggregations") or {}).items():
             if value:
-                disaggregation[key] = KBO_SECTORS.get(value, value) if key == "sector" else value
+                disaggregation[key] = value
         # Rows come in snapshot order, so a later snapshot of the same month replaces an earlier one.
         rows[(code, period, tuple(sorted(disaggregation.items())))] = {
             "indicator": code,

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.exports import Table
 from core.text import fold
-from plan.models import PlanNode, Sector
+from plan.models import PlanNode
+from reference.models import Sector
 
 from . import realisation
 from .models import (
@@ -77,7 +78,7 @@ TABLE1_COLUMNS = (
     "T1-HIGHER-ED",
     "T1-SMALL-FIRMS",
 )
-TABLE1_ROWS = ("manufacturing", "construction", "circular-repair", "creative", "digital", "")
+TABLE1_ROWS = ("manufacturing", "construction", "circular", "creative", "digital", "")
 
 
 def number(value) -> float | int | None:
@@ -338,7 +339,7 @@ def indicator_groups(summaries: list[Summary], *, group_by: str = "challenge") -
                 )
                 placed.add(indicator.pk)
             if items:
-                groups.append(Group(sector.slug, sector.tr("name"), items))
+                groups.append(Group(sector.slug, sector.label(), items))
         rest = [s for s in summaries if s.indicator.pk not in placed]
         if rest:
             groups.append(Group("other", str(_("Whole economy and other figures")), rest))
@@ -376,7 +377,7 @@ def indicator_filter_options() -> dict[str, list[tuple[str, str]]]:
             (n.key, f"{n.key} {n.tr('title')}")
             for n in PlanNode.objects.filter(kind=PlanNode.Kind.CHALLENGE).order_by("order")
         ],
-        "sector": [(s.slug, s.tr("name")) for s in Sector.objects.all()],
+        "sector": [(s.slug, s.label()) for s in Sector.objects.all()],
         "status": [(str(k), str(v)) for k, v in STATUS_LABELS.items()],
     }
 
@@ -603,125 +604,6 @@ def indicators_flat_table(indicators=None) -> Table:
                 }
             )
     return Table(columns=columns, rows=rows)
-
-
-# ---------------------------------------------------------------- chart
-
-
-def chart_spec(summary: Summary, *, title: str, unit_label: str, labels: dict[str, str]) -> dict:
-    """A Vega-Lite spec: the series as line and points, the baseline and targets as rules."""
-    indicator = summary.indicator
-    data = [
-        {"period": o.period, "value": number(o.value), "kind": labels["observed"]}
-        for o in summary.series
-    ]
-    periods = {o.period: o.period_time for o in summary.series}
-    encoding = {
-        "x": {"field": "period", "type": "ordinal", "title": labels["period"]},
-        "y": {"field": "value", "type": "quantitative", "title": unit_label},
-        "tooltip": [
-            {"field": "period", "title": labels["period"]},
-            {"field": "value", "title": unit_label, "format": ","},
-        ],
-    }
-    layers: list[dict] = [
-        {
-            "data": {"values": data},
-            "layer": [
-                {"mark": {"type": "line", "color": "#0b4f8a", "aria": False}},
-                {
-                    "mark": {
-                        "type": "point",
-                        "filled": True,
-                        "size": 80,
-                        "color": "#0b4f8a",
-                        "aria": False,
-                    }
-                },
-            ],
-            "encoding": encoding,
-        }
-    ]
-    rules = []
-    headline = summary.selection == (indicator.headline or {})
-    if headline and indicator.baseline_period and indicator.baseline_value is not None:
-        periods.setdefault(indicator.baseline_period, period_time(indicator.baseline_period))
-        rules.append(
-            {
-                "value": number(indicator.baseline_value),
-                "label": f"{labels['baseline']} {indicator.baseline_period}",
-                "kind": "baseline",
-            }
-        )
-    if headline:
-        for target in indicator.targets.all():
-            if target.period:
-                periods.setdefault(target.period, period_time(target.period))
-            rules.append(
-                {
-                    "value": number(target.value),
-                    "label": f"{labels['target']} {target.period or ''}".strip(),
-                    "kind": "target",
-                }
-            )
-    if rules:
-        layers.append(
-            {
-                "data": {"values": rules},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "strokeWidth": 2, "aria": False},
-                "encoding": {
-                    "y": {"field": "value", "type": "quantitative"},
-                    "color": {
-                        "field": "kind",
-                        "type": "nominal",
-                        "scale": {
-                            "domain": ["baseline", "target"],
-                            "range": ["#4f5661", "#b35c00"],
-                        },
-                        "legend": None,
-                    },
-                },
-            }
-        )
-        layers.append(
-            {
-                "data": {"values": rules},
-                "mark": {
-                    "type": "text",
-                    "align": "left",
-                    "dx": 4,
-                    "dy": -6,
-                    "color": "#1b1f24",
-                    "aria": False,
-                },
-                "encoding": {
-                    "y": {"field": "value", "type": "quantitative"},
-                    "x": {"value": 0},
-                    "text": {"field": "label"},
-                },
-            }
-        )
-    domain = [p for p, _t in sorted(periods.items(), key=lambda item: item[1])]
-    encoding["x"]["scale"] = {"domain": domain}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "description": title,
-        "title": {"text": title, "aria": False},
-        "width": "container",
-        "height": 280,
-        "layer": layers,
-        # One labelled image (role=img with the description, set by indicator.js); the marks
-        # carry no ARIA of their own: the data table under the chart is the accessible version.
-        "config": {
-            "aria": False,
-            "font": "Source Sans 3, Segoe UI, Arial, sans-serif",
-            "axis": {"labelFontSize": 12},
-        },
-    }
-
-
-def unit_label(indicator: Indicator) -> str:
-    return str(Indicator.Unit(indicator.unit).label)
 
 
 def indicator_sources(indicator: Indicator) -> list[dict]:

@@ -1,16 +1,16 @@
-"""The boordtabel's pages. Views stay thin: selectors do the reading."""
+"""The boordtabel's pages. Views stay thin: selectors read, presenters shape the chart."""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.exports import EXPORT_FORMATS, export_response, json_attachment
+from core.exports import export_if_requested
 
+from .presenters import chart_spec, unit_label
 from .progress import Thresholds
 from .selectors import (
     INDICATOR_FILTERS,
     STATUS_LABELS,
-    chart_spec,
     disaggregation_choices,
     indicator_detail,
     indicator_export_table,
@@ -24,7 +24,6 @@ from .selectors import (
     selection_from,
     superseded_observations,
     table1,
-    unit_label,
 )
 
 
@@ -32,9 +31,9 @@ def overview(request):
     filters = {name: request.GET.get(name, "").strip() for name in INDICATOR_FILTERS}
     group_by = "sector" if request.GET.get("group") == "sector" else "challenge"
     summaries = indicator_list(filters=filters)
-    fmt = request.GET.get("format")
-    if fmt in EXPORT_FORMATS:
-        return export_response(indicator_export_table(summaries), fmt, "boordtabel")
+    exported = export_if_requested(request, lambda: indicator_export_table(summaries), "boordtabel")
+    if exported:
+        return exported
     context = {
         "groups": indicator_groups(summaries, group_by=group_by),
         "total": len(summaries),
@@ -53,13 +52,14 @@ def detail(request, code: str):
         raise Http404(_("No indicator with this code."))
     summary = indicator_summary(indicator, selection_from(indicator, request.GET))
     observations = summary.observations
-    fmt = request.GET.get("format")
-    if fmt == "json":
-        return json_attachment(indicator_json(indicator), f"indicator-{indicator.code}")
-    if fmt in EXPORT_FORMATS:
-        return export_response(
-            observation_table(indicator, observations), fmt, f"indicator-{indicator.code}"
-        )
+    exported = export_if_requested(
+        request,
+        lambda: observation_table(indicator, observations),
+        f"indicator-{indicator.code}",
+        json_data=lambda: indicator_json(indicator),
+    )
+    if exported:
+        return exported
     labels = {
         "observed": _("Observed"),
         "period": _("Period"),

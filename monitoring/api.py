@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -28,6 +29,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin
+from core.validation import DecimalFitsValidator, validate_long_text
 from plan.models import Measure
 
 from . import services
@@ -85,22 +88,21 @@ class MeasureProgressSerializer(serializers.ModelSerializer):
 
 def _with_validated_reports(queryset):
     validated = (
-        Report.objects.filter(state=Report.State.VALIDATED)
-        .select_related("period", "status")
-        .order_by("period__start")
+        Report.objects.validated().select_related("period", "status").order_by("period__start")
     )
     return queryset.prefetch_related(
         Prefetch("reports", queryset=validated, to_attr="validated_reports")
     )
 
 
-class ProgressViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgressViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Validated progress per measure: the latest validated report and the timeline of validated reports.
 
     Only validated (published) reports appear; a measure without one has `latest: null`.
     """
 
     serializer_class = MeasureProgressSerializer
+    pagination_class = BoundedLimitOffsetPagination
     permission_classes = [AllowAny]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
@@ -142,8 +144,40 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def status_keys() -> list[str]:
+    """The implementation status keys of data/monitoring/statuses.yaml (what the server accepts)."""
+    from core.yamlfiles import DataFileError, read_yaml
+
+    from .reference import STATUSES_FILE, data_dir
+
+    try:
+        content = read_yaml(data_dir() / STATUSES_FILE)
+    except (DataFileError, OSError):
+        content = None
+    entries = content.get("statuses") if isinstance(content, dict) else None
+    keys = [e["key"] for e in entries or [] if isinstance(e, dict) and e.get("key")]
+    return keys or list(ImplementationStatus.objects.values_list("key", flat=True))
+
+
+class StatusKeyField(serializers.SlugRelatedField):
+    """An implementation status by key; the schema lists the keys (StatusKeyFieldExtension)."""
+
+
+class StatusKeyFieldExtension(OpenApiSerializerFieldExtension):
+    """In the OpenAPI schema, `status` is an enum of the keys, read when the schema is built."""
+
+    target_class = StatusKeyField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "enum": status_keys(),
+            "description": "Implementation status key.",
+        }
+
+
 class ReportWriteSerializer(serializers.Serializer):
-    status = serializers.SlugRelatedField(
+    status = StatusKeyField(
         slug_field="key",
         queryset=ImplementationStatus.objects.all(),
         help_text="Implementation status key.",
@@ -151,21 +185,45 @@ class ReportWriteSerializer(serializers.Serializer):
     progress = serializers.IntegerField(
         min_value=0, max_value=100, required=False, allow_null=True, default=None
     )
-    narrative_nl = serializers.CharField(required=False, allow_blank=True, default="")
-    narrative_fr = serializers.CharField(required=False, allow_blank=True, default="")
-    next_steps = serializers.CharField(required=False, allow_blank=True, default="")
-    risks = serializers.CharField(required=False, allow_blank=True, default="")
+    narrative_nl = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
+    narrative_fr = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
+    next_steps = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
+    risks = serializers.CharField(
+        required=False, allow_blank=True, default="", validators=[validate_long_text]
+    )
     budget_committed = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[DecimalFitsValidator(Report._meta.get_field("budget_committed"))],
     )
     budget_spent = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[DecimalFitsValidator(Report._meta.get_field("budget_spent"))],
     )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="The version you read; required to update an existing report.",
+        min_value=0,
+        help_text=(
+            "The version you read; required to update an existing report. 0 (or none) creates "
+            "the report: if it exists by then, the answer is 409 and nothing is overwritten."
+        ),
     )
     submit = serializers.BooleanField(
         required=False, default=False, help_text="Submit the report for validation after saving it."
@@ -212,7 +270,12 @@ def _conflict(exc: services.ConcurrentEditError) -> Response:
             "detail": str(exc),
             "current_version": exc.report.version,
             "changes": [
-                {"field": f, "old": str(old), "new": str(new)} for f, old, new in exc.changes
+                {
+                    "field": f,
+                    "old": None if old is None else str(old),
+                    "new": None if new is None else str(new),
+                }
+                for f, old, new in exc.changes
             ],
         },
         status=status.HTTP_409_CONFLICT,
@@ -224,7 +287,7 @@ def _validation_error(exc: ValidationError, code: int = status.HTTP_400_BAD_REQU
     return Response(body, status=code)
 
 
-class ReporterAPIView(APIView):
+class ReporterAPIView(CheckedQueryMixin, APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
@@ -282,7 +345,10 @@ class ReportDetailView(ReporterAPIView):
             403: OpenApiResponse(description="Not your organisation's measure."),
             409: OpenApiResponse(
                 ConflictSerializer,
-                description="Changed since your version, or its state forbids the change.",
+                description=(
+                    "Changed since your version, created by someone else meanwhile (a create: "
+                    "version 0 or none), or its state forbids the change. Nothing was written."
+                ),
             ),
         },
     )
@@ -290,25 +356,18 @@ class ReportDetailView(ReporterAPIView):
         measure, period_obj = self._target(request, code, period)
         serializer = ReportWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        existing = Report.objects.filter(measure=measure, period=period_obj).first()
+        existing = Report.objects.filter(measure=measure, period=period_obj).exists()
         version = serializer.validated_data["version"]
-        if existing is not None and version is None:
-            return Response(
-                {
-                    "version": [
-                        _("This report exists: send the version you read (now %(version)s).")
-                        % {"version": existing.version}
-                    ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        if version is None and not existing:
+            version = services.NEW  # a create: a report created meanwhile is a 409, not overwritten
         try:
+            # No version for an existing report: the service refuses it (400 on `version`).
             report = services.report_save(
                 user=request.user,
                 measure=measure,
                 period=period_obj,
                 data=serializer.report_data(),
-                expected_version=version if existing is not None else None,
+                expected_version=version,
             )
             if serializer.validated_data["submit"]:
                 report = services.report_submit(
@@ -323,7 +382,7 @@ class ReportDetailView(ReporterAPIView):
         report = Report.objects.select_related("measure", "period", "status").get(pk=report.pk)
         return Response(
             ReportSerializer(report).data,
-            status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED,
+            status=status.HTTP_201_CREATED if version == services.NEW else status.HTTP_200_OK,
         )
 
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Profile, Role
-from plan.models import Measure, Organisation
+from plan.models import Measure
+from reference.models import Organisation
 
 from .models import ImplementationStatus, Milestone, Report, ReportingPeriod
 from .reference import initial_status_for
@@ -161,9 +162,7 @@ def demo_history_setup(*, today: date | None = None, seed: int = 2019) -> dict[s
     saved = {(r.measure_id, r.period_id): r for r in Report.objects.filter(is_demo=True)}
     for milestone in milestones:
         candidates = [
-            r
-            for (m, _p), r in saved.items()
-            if m == milestone.measure_id and r.state == Report.State.VALIDATED
+            r for (m, _p), r in saved.items() if m == milestone.measure_id and r.is_validated
         ]
         milestone.report = candidates[-1] if candidates else None
     bulk_create_with_history(

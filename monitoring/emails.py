@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -69,11 +69,6 @@ class ReminderMessage:
         return self.count(Kind.DUE)
 
 
-def period_deadline(period: ReportingPeriod) -> date:
-    """The last day a report counts as on time: the due date plus the grace period."""
-    return period.due_date + timedelta(days=period.grace_days)
-
-
 def reminder_recipients():
     """Active coordinators with an e-mail address and an organisation."""
     return (
@@ -100,14 +95,12 @@ def _items_for(
         if period is not None and not period.is_closed:
             report = current.get(measure.pk)
             if report is None or report.state == Report.State.DRAFT:
-                deadline = period_deadline(period)
+                deadline = period.deadline
                 kind = Kind.DUE if today <= deadline else Kind.OVERDUE
                 items.append(ReminderItem(kind, measure, period, report, deadline))
         for report in returned.get(measure.pk, []):
             items.append(
-                ReminderItem(
-                    Kind.RETURNED, measure, report.period, report, period_deadline(report.period)
-                )
+                ReminderItem(Kind.RETURNED, measure, report.period, report, report.period.deadline)
             )
     return items
 
@@ -143,9 +136,7 @@ def reminder_messages_build(
     reports = Report.objects.filter(measure_id__in=all_measure_ids).select_related("period")
     current = {r.measure_id: r for r in reports.filter(period=period)} if period else {}
     returned: dict[int, list[Report]] = defaultdict(list)
-    for report in reports.filter(state=Report.State.RETURNED, period__is_closed=False).order_by(
-        "period__start"
-    ):
+    for report in reports.returned().filter(period__is_closed=False).order_by("period__start"):
         returned[report.measure_id].append(report)
     sent = set()
     if skip_sent:

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ImplementationStatus
+from core.validation import DecimalFitsValidator, validate_long_text, validate_text
+
+from .models import ImplementationStatus, Report
 from .services import ReportData
 
 
@@ -24,17 +26,25 @@ class ReportForm(forms.Form):
         label=_("Progress narrative (Dutch)"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
+        validators=[validate_long_text],
     )
     narrative_fr = forms.CharField(
         label=_("Progress narrative (French)"),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
+        validators=[validate_long_text],
     )
     next_steps = forms.CharField(
-        label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Next steps"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[validate_long_text],
     )
     risks = forms.CharField(
-        label=_("Risks and blockers"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Risks and blockers"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[validate_long_text],
     )
     budget_committed = forms.DecimalField(
         label=_("Budget committed (€)"),
@@ -42,11 +52,18 @@ class ReportForm(forms.Form):
         max_digits=14,
         decimal_places=2,
         required=False,
+        validators=[DecimalFitsValidator(Report._meta.get_field("budget_committed"))],
     )
     budget_spent = forms.DecimalField(
-        label=_("Budget spent (€)"), min_value=0, max_digits=14, decimal_places=2, required=False
+        label=_("Budget spent (€)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        validators=[DecimalFitsValidator(Report._meta.get_field("budget_spent"))],
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The version the form was opened on; 0 when there was no report yet (monitoring.services.NEW).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean(self):
         cleaned = super().clean()
@@ -72,8 +89,12 @@ class ReportForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    title_nl = forms.CharField(label=_("Milestone (Dutch)"), max_length=300, required=False)
-    title_fr = forms.CharField(label=_("Milestone (French)"), max_length=300, required=False)
+    title_nl = forms.CharField(
+        label=_("Milestone (Dutch)"), max_length=300, required=False, validators=[validate_text]
+    )
+    title_fr = forms.CharField(
+        label=_("Milestone (French)"), max_length=300, required=False, validators=[validate_text]
+    )
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
     done_date = forms.DateField(
         label=_("Done on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -81,13 +102,17 @@ class MilestoneForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(label=_("Title of the evidence"), max_length=300)
+    title = forms.CharField(
+        label=_("Title of the evidence"), max_length=300, validators=[validate_text]
+    )
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)
 
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("What must be corrected"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_long_text],
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -9,7 +9,6 @@ a row equal to the stored report changes nothing, so re-importing a snapshot is 
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,7 +21,16 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from accounts import access
-from core.exports import Table, table_to_xlsx
+from core.exports import Table, restore_formula_text, table_to_xlsx
+from core.validation import (
+    CSV_FIELD_LIMIT,
+    XLSX_MAX_UNCOMPRESSED,
+    InputFileError,
+    decimal_problem,
+    read_csv,
+    text_problem,
+    xlsx_problem,
+)
 from plan.models import Measure
 
 from . import services
@@ -44,8 +52,11 @@ READONLY_COLUMNS = (
 )
 SNAPSHOT_COLUMNS = IMPORT_COLUMNS + READONLY_COLUMNS
 DATA_FIELDS = services.REPORT_FIELDS  # status, progress, narratives, next steps, risks, budgets
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = 5 * 1024 * 1024  # the file as uploaded
+MAX_UNCOMPRESSED = XLSX_MAX_UNCOMPRESSED  # an XLSX unpacked (zip bomb guard), 50 MB
+MAX_FIELD_CHARS = CSV_FIELD_LIMIT  # one cell, 1 MiB
 MAX_ROWS = 5000
+TEXT_COLUMNS = ("narrative_nl", "narrative_fr", "next_steps", "risks")
 
 
 # ---------------------------------------------------------------- export
@@ -184,6 +195,9 @@ def _read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]
             ]
         )
     if extension == ".xlsx":
+        bomb = xlsx_problem(name, content)
+        if bomb:
+            raise ImportFileError([bomb])
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
@@ -200,9 +214,10 @@ def _read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ImportFileError([_("%(file)s: not UTF-8 text.") % {"file": name}]) from exc
-        first_line = text.split("\n", 1)[0]
-        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-        raw = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        try:
+            raw = [cells for _line, cells in read_csv(name, text)]
+        except InputFileError as exc:
+            raise ImportFileError(exc.problems) from exc
     else:
         raise ImportFileError(
             [_("%(file)s: only .xlsx and .csv files can be imported.") % {"file": name}]
@@ -249,7 +264,7 @@ def _read_rows(name: str, content: bytes) -> list[tuple[int, dict[str, object]]]
 
 
 def _clean_text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return "" if value is None else restore_formula_text(str(value).strip())
 
 
 def _parse_int(value) -> int | None:
@@ -352,14 +367,29 @@ def reports_file_validate(*, name: str, content: bytes, user) -> tuple[list[Impo
         ):
             try:
                 values[column] = parser(record.get(column))
-            except (ValueError, InvalidOperation):
+            except (ValueError, InvalidOperation, OverflowError):
                 problem(column, message)
                 values[column] = None
         if values["progress"] is not None and not 0 <= values["progress"] <= 100:
             problem("progress", _("must be a whole number from 0 to 100."))
         for column in ("budget_committed", "budget_spent"):
-            if values[column] is not None and values[column] < 0:
+            if values[column] is None:
+                continue
+            too_big = decimal_problem(Report._meta.get_field(column), values[column])
+            if too_big:
+                problem(column, _("the amount %(problem)s") % {"problem": too_big})
+                values[column] = None
+            elif values[column] < 0:
                 problem(column, _("an amount cannot be negative."))
+        for column in TEXT_COLUMNS:
+            value = record.get(column)
+            bad = text_problem(str(value)) if value is not None else None
+            if bad:
+                problem(column, _("the text %(problem)s") % {"problem": bad})
+        for column in ("measure_code", "period", "status"):
+            bad = text_problem(_clean_text(record.get(column)), max_length=200)
+            if bad:
+                problem(column, _("the text %(problem)s") % {"problem": bad})
         if measure is not None and period is not None:
             key = (measure.code, period.key)
             if key in seen:
@@ -410,7 +440,16 @@ def reports_file_validate(*, name: str, content: bytes, user) -> tuple[list[Impo
                     },
                 )
                 continue
-            if row.version is not None and row.version != report.version:
+            if row.version is None:
+                problem(
+                    "version",
+                    _(
+                        "the report of %(code)s for %(period)s exists (version %(now)s): a row that changes it needs the version exported; export again."
+                    )
+                    % {"code": code, "period": period_key, "now": report.version},
+                )
+                continue
+            if row.version != report.version:
                 problem(
                     "version",
                     _(
@@ -419,6 +458,15 @@ def reports_file_validate(*, name: str, content: bytes, user) -> tuple[list[Impo
                     % {"theirs": row.version, "now": report.version},
                 )
                 continue
+        if report is None and row.version:
+            problem(
+                "version",
+                _(
+                    "there is no report of %(code)s for %(period)s to update (version %(theirs)s); leave the version empty to create it."
+                )
+                % {"code": code, "period": period_key, "theirs": row.version},
+            )
+            continue
         if (
             not data.narrative_nl
             and not data.narrative_fr
@@ -464,18 +512,28 @@ def reports_import(
                             measure=row.measure,
                             period=row.period,
                             data=row.data,
-                            expected_version=row.version if row.existing is not None else None,
+                            # A new row expects no report: one created since is a conflict.
+                            expected_version=row.version
+                            if row.existing is not None
+                            else services.NEW,
                         )
                         (result.updated if row.existing is not None else result.created).append(
                             label
                         )
-                    if submit and report.state in (Report.State.DRAFT, Report.State.RETURNED):
-                        services.report_submit(user=user, report=report)
+                    if submit and report.state in Report.SUBMITTABLE_STATES:
+                        services.report_submit(
+                            user=user, report=report, expected_version=report.version
+                        )
                         result.submitted.append(label)
             except services.ConcurrentEditError:
                 problems.append(
                     _(
                         "%(file)s: row %(row)s, column version: the report was changed during the import; nothing was changed."
+                    )
+                    % {"file": name, "row": row.line}
+                    if row.existing is not None
+                    else _(
+                        "%(file)s: row %(row)s, column version: someone else created the report during the import; nothing was changed."
                     )
                     % {"file": name, "row": row.line}
                 )

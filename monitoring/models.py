@@ -7,11 +7,13 @@ The plan's own text (plan.Measure) never changes here; each period gets its own 
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -79,6 +81,20 @@ class ReportingPeriod(TranslatedMixin, TimeStampedModel):
     def __str__(self):
         return self.key
 
+    @property
+    def deadline(self) -> date:
+        """THE REPORTING DEADLINE: the last day a report counts as on time (due date + grace)."""
+        return self.due_date + timedelta(days=self.grace_days)
+
+    def is_on_time(self, submitted_at: datetime | None) -> bool:
+        """Whether a report submitted at this moment is on time: its date *in Brussels* (the
+        site's time zone, settings.TIME_ZONE), not in UTC, is at the latest the deadline. A report
+        submitted at 00:30 Brussels time on the day after the deadline is late, even though it is
+        still the deadline day in UTC."""
+        if submitted_at is None:
+            return False
+        return timezone.localdate(submitted_at, timezone.get_default_timezone()) <= self.deadline
+
 
 class MeasurePlanning(VersionedModel, TimeStampedModel):
     """The multi-year execution plan of a measure: planned years and its weight in roll-ups."""
@@ -110,6 +126,30 @@ class MeasurePlanning(VersionedModel, TimeStampedModel):
         return f"{self.measure.code} {self.planned_start_year}–{self.planned_end_year}"
 
 
+class ReportQuerySet(models.QuerySet):
+    """The report filters every read uses, spelled once: `Report.objects.validated()` etc."""
+
+    def validated(self) -> ReportQuerySet:
+        """Validated (published) reports: the only ones the public and the roll-ups see."""
+        return self.filter(state=Report.State.VALIDATED)
+
+    def submitted_or_later(self) -> ReportQuerySet:
+        """Reports that left the draft state: submitted, returned or validated."""
+        return self.exclude(state=Report.State.DRAFT)
+
+    def awaiting_review(self) -> ReportQuerySet:
+        """Submitted reports waiting for the task force to validate or return them."""
+        return self.filter(state=Report.State.SUBMITTED)
+
+    def returned(self) -> ReportQuerySet:
+        """Reports the task force returned for correction."""
+        return self.filter(state=Report.State.RETURNED)
+
+    def as_of(self, period: ReportingPeriod) -> ReportQuerySet:
+        """Reports of the period and of the periods before it."""
+        return self.filter(period__start__lte=period.start)
+
+
 class Report(VersionedModel, TimeStampedModel):
     """What a coordinating body reports on one measure for one period."""
 
@@ -119,6 +159,13 @@ class Report(VersionedModel, TimeStampedModel):
         RETURNED = "returned", _("Returned for correction")
         VALIDATED = "validated", _("Validated (published)")
 
+    # The workflow's state rules, read by monitoring.services and accounts.access.
+    EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+    SUBMITTABLE_STATES = frozenset({State.DRAFT, State.RETURNED})
+    REVIEWABLE_STATES = frozenset({State.SUBMITTED})
+
+    objects = ReportQuerySet.as_manager()
+
     measure = models.ForeignKey(
         "plan.Measure", on_delete=models.PROTECT, related_name="reports", verbose_name=_("measure")
     )
@@ -126,7 +173,7 @@ class Report(VersionedModel, TimeStampedModel):
         ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
     )
     organisation = models.ForeignKey(
-        "plan.Organisation",
+        "reference.Organisation",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -220,6 +267,21 @@ class Report(VersionedModel, TimeStampedModel):
         first = self.narrative_fr if lang == "fr" else self.narrative_nl
         return first or self.narrative_nl or self.narrative_fr
 
+    @property
+    def is_validated(self) -> bool:
+        return self.state == self.State.VALIDATED
+
+    @property
+    def submitted_on_time(self) -> bool:
+        """Submitted by its period's deadline (ReportingPeriod.is_on_time: the one rule)."""
+        return self.period.is_on_time(self.submitted_at)
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def of_validated_reports(self) -> MilestoneQuerySet:
+        """Milestones published with a validated report (what the public may see)."""
+        return self.filter(report__state=Report.State.VALIDATED)
+
 
 class Milestone(TranslatedMixin, TimeStampedModel):
     measure = models.ForeignKey(
@@ -243,6 +305,8 @@ class Milestone(TranslatedMixin, TimeStampedModel):
     done_date = models.DateField(_("done on"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     history = HistoricalRecords()
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date"]

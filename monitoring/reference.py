@@ -42,7 +42,7 @@ def _validate_statuses(content) -> list[str]:
         if entry["key"] in seen:
             problems.append(f"{where}.key: duplicate {entry['key']!r}")
         seen.add(entry["key"])
-        label = entry.get("label") or {}
+        label = entry.get("label") if isinstance(entry.get("label"), dict) else {}
         for lang in ("nl", "fr", "en"):
             if not str(label.get(lang, "")).strip():
                 problems.append(f"{where}.label.{lang}: missing")
@@ -83,16 +83,21 @@ def monitoring_reference_load() -> dict[str, int]:
     if problems:
         raise DataFileError(problems)
     for order, entry in enumerate(content["statuses"]):
-        status, _ = ImplementationStatus.objects.update_or_create(
-            key=entry["key"],
-            defaults={
-                **{f"label_{lang}": entry["label"][lang] for lang in ("nl", "fr", "en")},
-                "default_progress": entry["default_progress"],
-                "is_started": entry.get("is_started", True),
-                "is_completed": entry.get("is_completed", False),
-                "order": order,
-            },
-        )
+        values = {
+            **{f"label_{lang}": entry["label"][lang] for lang in ("nl", "fr", "en")},
+            "default_progress": entry["default_progress"],
+            "is_started": entry.get("is_started", True),
+            "is_completed": entry.get("is_completed", False),
+            "order": order,
+        }
+        status = ImplementationStatus.objects.filter(key=entry["key"]).first()
+        if status is None:
+            status = ImplementationStatus.objects.create(key=entry["key"], **values)
+        elif any(getattr(status, k) != v for k, v in values.items()):
+            # Saved only when something changed: a second load adds no history rows.
+            for k, v in values.items():
+                setattr(status, k, v)
+            status.save()
         wanted = set(
             Status.objects.filter(key__in=entry.get("plan_statuses") or []).values_list(
                 "pk", flat=True

@@ -13,22 +13,26 @@ THE ROLL-UP RULE (published on the dashboard, used everywhere):
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
-from plan.models import Measure, Organisation
+from accounts import access
+from plan.models import Measure
+from reference.models import Organisation
 
 from .models import (
     Comment,
+    Evidence,
     ImplementationStatus,
     MeasurePlanning,
     Milestone,
     Report,
     ReportingPeriod,
+    ReportQuerySet,
 )
 
 STALE_AFTER_PERIODS = 2
@@ -69,26 +73,72 @@ def weighted_progress(
     return float(round(total / total_weight, 1))
 
 
-def latest_validated_reports(*, up_to: ReportingPeriod | None = None) -> dict[int, Report]:
-    """measure id → its latest validated report (optionally as of a period)."""
-    reports = Report.objects.filter(state=Report.State.VALIDATED).select_related("status", "period")
-    if up_to is not None:
-        reports = reports.filter(period__start__lte=up_to.start)
+def _validated_reports(measures: QuerySet | Iterable[Measure] | None = None) -> ReportQuerySet:
+    reports = (
+        Report.objects.validated().select_related("status", "period").order_by("period__start")
+    )
+    if measures is not None:
+        reports = reports.filter(measure__in=measures)
+    return reports
+
+
+def report_latest_validated(
+    *,
+    as_of_period: ReportingPeriod | None = None,
+    measures: QuerySet | Iterable[Measure] | None = None,
+) -> dict[int, Report]:
+    """measure id → its latest validated report as of a period (that period's or an earlier
+    one's), or of all periods when none is given. THE rule of where a measure stands; dashboards,
+    the report form and the realisation indicators all read it here."""
+    reports = _validated_reports(measures)
+    if as_of_period is not None:
+        reports = reports.as_of(as_of_period)
     latest: dict[int, Report] = {}
-    for report in reports.order_by("period__start"):
+    for report in reports:
         latest[report.measure_id] = report
     return latest
 
 
+def report_latest_validated_per_period(
+    *, periods: Iterable[ReportingPeriod]
+) -> Iterator[tuple[ReportingPeriod, dict[int, Report]]]:
+    """`report_latest_validated(as_of_period=p)` for each period p (given in start order), read
+    in one pass over the validated reports instead of one query per period."""
+    reports = list(_validated_reports())
+    latest: dict[int, Report] = {}
+    index = 0
+    for period in periods:
+        while index < len(reports) and reports[index].period.start <= period.start:
+            latest[reports[index].measure_id] = reports[index]
+            index += 1
+        yield period, dict(latest)
+
+
+def report_submissions_on_time(*, periods: Iterable[ReportingPeriod]) -> dict[int, dict[int, bool]]:
+    """period id → {measure id → submitted on time?} for the reports submitted for the period
+    (submitted, returned or validated). On time is ReportingPeriod.is_on_time: the date in
+    Brussels of the submission is at the latest the due date plus the grace period."""
+    by_id = {p.pk: p for p in periods}
+    out: dict[int, dict[int, bool]] = {pk: {} for pk in by_id}
+    reports = (
+        Report.objects.submitted_or_later()
+        .filter(period__in=list(by_id), submitted_at__isnull=False)
+        .values_list("period_id", "measure_id", "submitted_at")
+    )
+    for period_id, measure_id, submitted_at in reports:
+        out[period_id][measure_id] = by_id[period_id].is_on_time(submitted_at)
+    return out
+
+
 def measure_states(
-    *, measures: QuerySet | None = None, up_to: ReportingPeriod | None = None
+    *, measures: QuerySet | None = None, as_of_period: ReportingPeriod | None = None
 ) -> list[MeasureState]:
     measures = (
         (measures if measures is not None else Measure.objects.all())
-        .select_related("sector", "dimension", "challenge", "status")
+        .select_related("sector", "dimension", "challenge", "status", "planning")
         .prefetch_related("coordinations__organisation", "remark_tags")
     )
-    latest = latest_validated_reports(up_to=up_to)
+    latest = report_latest_validated(as_of_period=as_of_period)
     weights = dict(MeasurePlanning.objects.values_list("measure_id", "weight"))
     states = []
     for measure in measures.order_by("order"):
@@ -129,7 +179,7 @@ def group_keys(state: MeasureState, grouping: str) -> list[tuple[str, str]]:
             else []
         )
     if grouping == "sector":
-        return [(m.sector.slug, m.sector.tr("name"))] if m.sector else []
+        return [(m.sector.slug, m.sector.label())] if m.sector else []
     if grouping == "dimension":
         return (
             [(str(m.dimension.number), f"{m.dimension.number}. {m.dimension.tr('title')}")]
@@ -178,7 +228,7 @@ def overdue_milestones(*, today: date, validated_only: bool) -> QuerySet:
         due_date__lt=today, done_date__isnull=True
     ).select_related("measure", "report")
     if validated_only:
-        milestones = milestones.filter(report__state=Report.State.VALIDATED)
+        milestones = milestones.of_validated_reports()
     return milestones.order_by("due_date")
 
 
@@ -192,9 +242,7 @@ def stale_measures(*, today: date, periods: int = STALE_AFTER_PERIODS) -> list[M
     if len(recent) < periods:
         return []
     fresh = set(
-        Report.objects.filter(state=Report.State.VALIDATED, period__in=recent).values_list(
-            "measure_id", flat=True
-        )
+        Report.objects.validated().filter(period__in=recent).values_list("measure_id", flat=True)
     )
     return list(Measure.objects.exclude(pk__in=fresh).order_by("order"))
 
@@ -223,15 +271,7 @@ class Compliance:
 
 def reporting_compliance(*, period: ReportingPeriod) -> list[Compliance]:
     """Per coordinating body: reports expected for the period, on time (by due date + grace), late, missing."""
-    from datetime import timedelta
-
-    deadline = period.due_date + timedelta(days=period.grace_days)
-    reports = {
-        r.measure_id: r
-        for r in Report.objects.filter(period=period)
-        .exclude(state=Report.State.DRAFT)
-        .only("measure_id", "submitted_at", "state")
-    }
+    on_time_by_measure = report_submissions_on_time(periods=[period])[period.pk]
     rows = []
     organisations = (
         Organisation.objects.filter(coordinations__isnull=False).distinct().order_by("name_nl")
@@ -244,10 +284,9 @@ def reporting_compliance(*, period: ReportingPeriod) -> list[Compliance]:
         expected = measure_ids_by_org.get(org.pk, set())
         on_time = late = 0
         for measure_id in expected:
-            report = reports.get(measure_id)
-            if report is None or report.submitted_at is None:
+            if measure_id not in on_time_by_measure:
                 continue
-            if report.submitted_at.date() <= deadline:
+            if on_time_by_measure[measure_id]:
                 on_time += 1
             else:
                 late += 1
@@ -262,20 +301,11 @@ def evolution(*, today: date) -> list[tuple[ReportingPeriod, float | None, int]]
     """
     measure_ids = list(Measure.objects.values_list("pk", flat=True))
     weights = dict(MeasurePlanning.objects.values_list("measure_id", "weight"))
-    reports = list(
-        Report.objects.filter(state=Report.State.VALIDATED)
-        .select_related("status", "period")
-        .order_by("period__start")
-    )
-    latest: dict[int, int] = {}
     rows = []
-    index = 0
-    for period in periods_past(today=today):
-        while index < len(reports) and reports[index].period.start <= period.start:
-            latest[reports[index].measure_id] = reports[index].effective_progress
-            index += 1
+    for period, latest in report_latest_validated_per_period(periods=periods_past(today=today)):
         progress = weighted_progress(
-            (weights.get(pk, Decimal(1)), latest.get(pk, 0)) for pk in measure_ids
+            (weights.get(pk, Decimal(1)), latest[pk].effective_progress if pk in latest else 0)
+            for pk in measure_ids
         )
         rows.append((period, progress, len(latest)))
     return rows
@@ -308,7 +338,8 @@ def schedule_health(
 def measure_timeline(*, measure: Measure) -> QuerySet:
     """The validated reports of a measure, oldest first (the public timeline)."""
     return (
-        Report.objects.filter(measure=measure, state=Report.State.VALIDATED)
+        Report.objects.validated()
+        .filter(measure=measure)
         .select_related("period", "status")
         .prefetch_related("evidence", "milestones")
         .order_by("period__start")
@@ -335,23 +366,93 @@ def current_period(*, today: date) -> ReportingPeriod | None:
 
 
 def workspace_measures(*, user) -> QuerySet:
-    from accounts import access
-
-    if access.is_taskforce(user):
-        return Measure.objects.all().order_by("order")
-    organisation_id = access.user_organisation_id(user)
-    if access.user_role(user) == "coordinator" and organisation_id:
-        return (
-            Measure.objects.filter(coordinations__organisation_id=organisation_id)
-            .distinct()
-            .order_by("order")
-        )
-    return Measure.objects.none()
+    """The measures the user reports on (accounts.access decides which)."""
+    return access.measures_reportable_by(user, Measure.objects.order_by("order"))
 
 
 def measure_milestones(*, validated_only: bool) -> QuerySet:
     """Milestones for the execution-plan timeline: the public sees those of validated reports only."""
     milestones = Milestone.objects.select_related("report")
     if validated_only:
-        milestones = milestones.filter(report__state=Report.State.VALIDATED)
+        milestones = milestones.of_validated_reports()
     return milestones.order_by("due_date")
+
+
+def periods_started(*, today: date) -> QuerySet:
+    """The periods that have begun, latest first (the periods a page lets the user choose from)."""
+    return ReportingPeriod.objects.filter(start__lte=today).order_by("-start")
+
+
+def period_chosen(*, key: str | None, today: date) -> ReportingPeriod | None:
+    """The begun period with this key, else the current period."""
+    chosen = periods_started(today=today).filter(key=key).first() if key else None
+    return chosen or current_period(today=today)
+
+
+def period_by_key(*, key: str | None) -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(key=key).first() if key else None
+
+
+def periods_all() -> QuerySet:
+    return ReportingPeriod.objects.order_by("-start")
+
+
+def implementation_statuses() -> list[ImplementationStatus]:
+    return list(ImplementationStatus.objects.order_by("order"))
+
+
+def report_of(*, measure: Measure, period: ReportingPeriod) -> Report | None:
+    """The report of a measure for a period, if any (whatever its state)."""
+    return Report.objects.filter(measure=measure, period=period).first()
+
+
+def reports_of_period(*, period: ReportingPeriod | None, measures) -> dict[int, Report]:
+    """measure id → its report for the period (any state)."""
+    if period is None:
+        return {}
+    return {
+        r.measure_id: r
+        for r in Report.objects.filter(period=period, measure__in=measures).select_related("status")
+    }
+
+
+def reports_awaiting_review() -> QuerySet:
+    """Submitted reports, oldest submission first (the task force's review queue)."""
+    return (
+        Report.objects.awaiting_review()
+        .select_related("measure", "period", "status", "organisation")
+        .order_by("submitted_at")
+    )
+
+
+def report_visible(*, user, pk: int) -> Report | None:
+    """The report if the user may see it (accounts.access.reports_visible_to), else None."""
+    return (
+        access.reports_visible_to(user, Report.objects.all())
+        .select_related("measure", "period", "status", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def report_history(*, report: Report) -> list:
+    """The report's history records, oldest first, with their authors."""
+    return list(report.history.select_related("history_user").order_by("history_date"))
+
+
+def evidence_file(*, pk: int) -> Evidence | None:
+    """A file evidence with its report (None if there is no such file)."""
+    return (
+        Evidence.objects.select_related("report__measure", "report__period", "report__status")
+        .filter(pk=pk, kind=Evidence.Kind.FILE)
+        .first()
+    )
+
+
+def comments_pending() -> QuerySet:
+    """Comments awaiting moderation, oldest first."""
+    return (
+        Comment.objects.filter(moderation=Comment.Moderation.PENDING)
+        .select_related("measure", "author", "parent")
+        .order_by("created_at")
+    )

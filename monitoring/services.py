@@ -1,5 +1,6 @@
 """Writes of implementation monitoring. Every write checks access here, on the server, and is
-kept in history (django-simple-history records who, when and what).
+kept in history (django-simple-history records who, when and what); each service writes its own
+history reason (`_change_reason`), never the view that calls it.
 
 Report workflow:  draft → submitted → validated (published)
                            submitted → returned → (edit) → submitted …
@@ -17,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,11 +29,11 @@ from .models import Comment, Evidence, ImplementationStatus, Milestone, Report, 
 
 S = Report.State
 TRANSITIONS = {
-    "submit": ({S.DRAFT, S.RETURNED}, S.SUBMITTED),
-    "return": ({S.SUBMITTED}, S.RETURNED),
-    "validate": ({S.SUBMITTED}, S.VALIDATED),
+    "submit": (Report.SUBMITTABLE_STATES, S.SUBMITTED),
+    "return": (Report.REVIEWABLE_STATES, S.RETURNED),
+    "validate": (Report.REVIEWABLE_STATES, S.VALIDATED),
 }
-EDITABLE_STATES = {S.DRAFT, S.RETURNED}
+EDITABLE_STATES = Report.EDITABLE_STATES
 REPORT_FIELDS = (
     "status",
     "progress",
@@ -43,6 +44,11 @@ REPORT_FIELDS = (
     "budget_committed",
     "budget_spent",
 )
+
+
+# The version an editor sends when they saw no report yet: "create it". A report someone else
+# created meanwhile is then a conflict, never overwritten (see report_save).
+NEW = 0
 
 
 class TransitionNotAllowed(ValidationError):
@@ -81,7 +87,14 @@ def _check_period_open(period: ReportingPeriod) -> None:
 
 
 def report_changes_since(report: Report, version: int) -> list[tuple[str, object, object]]:
-    """Field changes made to the report after the given version (for the conflict message)."""
+    """Field changes made to the report after the given version (for the conflict message);
+    after NEW (the editor saw no report), everything the other person wrote."""
+    if version == NEW:
+        return [
+            (field, None, getattr(report, field))
+            for field in REPORT_FIELDS
+            if getattr(report, field) not in (None, "")
+        ]
     records = list(report.history.filter(version__gte=version).order_by("history_date"))
     if len(records) < 2:
         return []
@@ -134,14 +147,30 @@ def report_save(
     data: ReportData,
     expected_version: int | None = None,
 ) -> Report:
-    """Create or update the draft report of a measure for a period."""
+    """Create or update the draft report of a measure for a period.
+
+    `expected_version` is the version the editor read. Updating an existing report needs it: a
+    stale one is a ConcurrentEditError, none a ValidationError on `version`. NEW (0) says the
+    editor saw no report: if someone else created it meanwhile, that is a ConcurrentEditError too
+    (the database's one-report-per-measure-and-period constraint decides a simultaneous create).
+    None is accepted for a create only.
+    """
     if not access.can_report_on(user, measure):
         raise PermissionDenied(_("You cannot report on measure %(code)s.") % {"code": measure.code})
     period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     _check_period_open(period)
     _validate_data(data)
-    report = Report.objects.filter(measure=measure, period=period).first()
+    report = _report_of(measure, period)
     if report is None:
+        if expected_version not in (None, NEW):
+            raise ValidationError(
+                {
+                    "version": _(
+                        "There is no report to update any more (you read version %(version)s). Reload it."
+                    )
+                    % {"version": expected_version}
+                }
+            )
         report = Report(
             measure=measure,
             period=period,
@@ -149,17 +178,45 @@ def report_save(
             organisation_id=access.user_organisation_id(user),
         )
     else:
+        # NEW: the editor saw no report, so the one here was written by someone else meanwhile.
         report = _locked_report(report, expected_version)
         if report.state not in EDITABLE_STATES:
             raise TransitionNotAllowed(
                 _("A %(state)s report cannot be edited.")
                 % {"state": report.get_state_display().lower()}
             )
+        if expected_version is None:
+            raise ValidationError(
+                {
+                    "version": _("This report exists: send the version you read (now %(version)s).")
+                    % {"version": report.version}
+                }
+            )
     for field in REPORT_FIELDS:
         setattr(report, field, getattr(data, field))
     report._change_reason = "save"
-    report.save()
+    if report.pk is not None:
+        report.save()
+        return report
+    try:
+        # In a savepoint: the loser of a simultaneous create gets a conflict, and the caller's
+        # transaction (an import's, a test's) stays usable on PostgreSQL.
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        winner = (
+            Report.objects.select_related("period", "measure", "status")
+            .filter(measure=measure, period=period)
+            .first()
+        )
+        if winner is None:  # another constraint failed, not the one-report rule
+            raise
+        raise ConcurrentEditError(winner, report_changes_since(winner, NEW)) from None
     return report
+
+
+def _report_of(measure: Measure, period: ReportingPeriod) -> Report | None:
+    return Report.objects.filter(measure=measure, period=period).first()
 
 
 def _transition(report: Report, action: str) -> None:
@@ -239,7 +296,7 @@ def milestone_add(
     _check_report_editable(user, report)
     if not (title_nl.strip() or title_fr.strip()):
         raise ValidationError({"title_nl": _("Give the milestone a title in Dutch or French.")})
-    return Milestone.objects.create(
+    milestone = Milestone(
         measure=report.measure,
         report=report,
         title_nl=title_nl.strip(),
@@ -247,15 +304,7 @@ def milestone_add(
         due_date=due_date,
         done_date=done_date,
     )
-
-
-@transaction.atomic
-def milestone_mark_done(*, user, milestone: Milestone, done_date: date) -> Milestone:
-    if not access.can_report_on(user, milestone.measure):
-        raise PermissionDenied(
-            _("You cannot report on measure %(code)s.") % {"code": milestone.measure.code}
-        )
-    milestone.done_date = done_date
+    milestone._change_reason = "milestone add"
     milestone.save()
     return milestone
 
@@ -331,9 +380,12 @@ def evidence_add(
     if url:
         if not url.startswith(("https://", "http://")):
             raise ValidationError({"url": _("A link must start with https:// or http://.")})
-        return Evidence.objects.create(
+        evidence = Evidence(
             report=report, kind=Evidence.Kind.LINK, title=title.strip(), url=url, uploaded_by=user
         )
+        evidence._change_reason = "evidence add"
+        evidence.save()
+        return evidence
     extension = evidence_file_check(upload)
     evidence = Evidence(
         report=report,
@@ -345,6 +397,7 @@ def evidence_add(
         uploaded_by=user,
     )
     evidence.file.save(upload.name, upload, save=False)
+    evidence._change_reason = "evidence add"
     evidence.save()
     return evidence
 
@@ -359,6 +412,7 @@ def period_close(*, user, period: ReportingPeriod) -> ReportingPeriod:
     period.is_closed = True
     period.closed_at = timezone.now()
     period.closed_by = user
+    period._change_reason = "close"
     period.save()
     return period
 
@@ -370,6 +424,7 @@ def period_reopen(*, user, period: ReportingPeriod) -> ReportingPeriod:
     period.is_closed = False
     period.closed_at = None
     period.closed_by = None
+    period._change_reason = "reopen"
     period.save()
     return period
 
@@ -395,7 +450,7 @@ def comment_add(
     moderation = (
         Comment.Moderation.APPROVED if access.can_moderate(user) else Comment.Moderation.PENDING
     )
-    return Comment.objects.create(
+    comment = Comment(
         measure=measure,
         parent=parent,
         author=user,
@@ -403,6 +458,9 @@ def comment_add(
         visibility=visibility,
         moderation=moderation,
     )
+    comment._change_reason = "comment add"
+    comment.save()
+    return comment
 
 
 @transaction.atomic
@@ -412,5 +470,6 @@ def comment_moderate(*, user, comment: Comment, approve: bool) -> Comment:
     comment.moderation = Comment.Moderation.APPROVED if approve else Comment.Moderation.REJECTED
     comment.moderated_by = user
     comment.moderated_at = timezone.now()
+    comment._change_reason = "approve" if approve else "reject"
     comment.save()
     return comment

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from plan.models import Measure
 
-from . import services
+from . import presenters, selectors, services
 from .forms import EvidenceForm, MilestoneForm, ReportForm, ReturnForm
-from .models import Evidence, Report, ReportingPeriod
+from .models import ReportingPeriod
 from .reference import initial_status_for
-from .selectors import current_period, workspace_measures
 
 
 def _workspace_required(request):
@@ -42,23 +41,19 @@ def _form_errors(form, error: ValidationError) -> None:
 def workspace(request):
     _workspace_required(request)
     today = timezone.localdate()
-    periods = ReportingPeriod.objects.filter(start__lte=today).order_by("-start")
-    period = periods.filter(key=request.GET.get("period")).first() or current_period(today=today)
-    measures = list(workspace_measures(user=request.user).select_related("sector", "challenge"))
-    reports = {
-        r.measure_id: r
-        for r in Report.objects.filter(period=period, measure__in=measures).select_related("status")
-    }
-    rows = [(m, reports.get(m.pk)) for m in measures]
+    period = selectors.period_chosen(key=request.GET.get("period"), today=today)
+    measures = list(
+        selectors.workspace_measures(user=request.user).select_related("sector", "challenge")
+    )
+    reports = selectors.reports_of_period(period=period, measures=measures)
+    can_validate = access.can_validate(request.user)
     context = {
         "period": period,
-        "periods": periods,
-        "rows": rows,
+        "periods": selectors.periods_started(today=today),
+        "rows": [(m, reports.get(m.pk)) for m in measures],
         "role": access.user_role(request.user),
-        "can_validate": access.can_validate(request.user),
-        "pending": Report.objects.filter(state=Report.State.SUBMITTED).count()
-        if access.can_validate(request.user)
-        else 0,
+        "can_validate": can_validate,
+        "pending": selectors.reports_awaiting_review().count() if can_validate else 0,
     }
     return render(request, "monitoring/workspace.html", context)
 
@@ -70,18 +65,21 @@ def report_edit(request, code: str, period: str):
     period_obj = get_object_or_404(ReportingPeriod, key=period)
     if not access.can_report_on(request.user, measure):
         raise PermissionDenied(_("You cannot report on measure %(code)s.") % {"code": measure.code})
-    report = Report.objects.filter(measure=measure, period=period_obj).first()
+    report = selectors.report_of(measure=measure, period=period_obj)
     conflict = None
     if request.method == "POST":
         form = ReportForm(request.POST)
         if form.is_valid():
+            version = form.cleaned_data.get("version")
+            if version is None and report is None:
+                version = services.NEW  # a form from before the version marker: a create
             try:
                 report = services.report_save(
                     user=request.user,
                     measure=measure,
                     period=period_obj,
                     data=form.report_data(),
-                    expected_version=form.cleaned_data.get("version") if report else None,
+                    expected_version=version,
                 )
             except services.ConcurrentEditError as exc:
                 conflict = exc
@@ -101,16 +99,16 @@ def report_edit(request, code: str, period: str):
             initial = {field: getattr(report, field) for field in services.REPORT_FIELDS}
             initial["version"] = report.version
         else:
-            previous = (
-                Report.objects.filter(measure=measure, state=Report.State.VALIDATED)
-                .order_by("-period__start")
-                .first()
-            )
+            previous = selectors.report_latest_validated(measures=[measure]).get(measure.pk)
             status = previous.status if previous else initial_status_for(measure)
-            initial = {"status": status, "progress": previous.progress if previous else None}
+            initial = {
+                "status": status,
+                "progress": previous.progress if previous else None,
+                "version": services.NEW,  # "I saw no report": a report created meanwhile is a conflict
+            }
         form = ReportForm(initial=initial)
-    editable = report is None or (
-        report.state in services.EDITABLE_STATES and not period_obj.is_closed
+    editable = (
+        not period_obj.is_closed if report is None else access.can_edit_report(request.user, report)
     )
     context = {
         "measure": measure,
@@ -120,44 +118,36 @@ def report_edit(request, code: str, period: str):
         "conflict": conflict,
         "editable": editable,
     }
-    return render(request, "monitoring/report_edit.html", context, status=409 if conflict else 200)
+    if conflict:
+        code = 409
+    elif request.method == "POST" and "version" in form.errors:
+        code = 400  # an update without the version it was made on
+    else:
+        code = 200
+    return render(request, "monitoring/report_edit.html", context, status=code)
 
 
-def _visible_report(request, pk: int) -> Report:
-    report = get_object_or_404(
-        Report.objects.select_related("measure", "period", "status", "organisation"), pk=pk
-    )
-    if not access.can_see_report(request.user, report):
+def _visible_report(request, pk: int):
+    report = selectors.report_visible(user=request.user, pk=pk)
+    if report is None:
         raise Http404(_("No such report."))
     return report
 
 
 def report_detail(request, pk: int):
     report = _visible_report(request, pk)
-    history = []
-    records = list(report.history.select_related("history_user").order_by("history_date"))
-    for previous, record in zip([None, *records[:-1]], records, strict=True):
-        changes = []
-        if previous is not None:
-            changes = [
-                (c.field, c.old, c.new)
-                for c in record.diff_against(previous).changes
-                if c.field not in ("version", "updated_at", "created_at")
-            ]
-        history.append({"record": record, "changes": changes})
-    internal = access.can_see_report(request.user, report) and (
-        access.can_view_internal(request.user) or access.can_report_on(request.user, report.measure)
-    )
+    user = request.user
+    internal = access.can_see_report_history(user, report)
     context = {
         "report": report,
-        "history": history if internal else [],
+        "history": presenters.report_history_rows(selectors.report_history(report=report))
+        if internal
+        else [],
         "internal": internal,
-        "can_edit": access.can_report_on(request.user, report.measure)
-        and report.state in services.EDITABLE_STATES
-        and not report.period.is_closed,
-        "can_submit": access.can_report_on(request.user, report.measure)
-        and report.state in services.TRANSITIONS["submit"][0],
-        "can_review": access.can_validate(request.user) and report.state == Report.State.SUBMITTED,
+        "can_edit": access.can_edit_report(user, report),
+        "can_submit": access.can_submit_report(user, report),
+        "can_validate": access.can_validate_report(user, report),
+        "can_return": access.can_return_report(user, report),
         "milestone_form": MilestoneForm(),
         "evidence_form": EvidenceForm(),
         "return_form": ReturnForm(initial={"version": report.version}),
@@ -264,12 +254,8 @@ def evidence_add(request, pk: int):
 
 
 def evidence_download(request, pk: int):
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("report__measure", "report__period"),
-        pk=pk,
-        kind=Evidence.Kind.FILE,
-    )
-    if not access.can_see_report(request.user, evidence.report):
+    evidence = selectors.evidence_file(pk=pk)
+    if evidence is None or not access.can_see_report(request.user, evidence.report):
         raise Http404(_("No such file."))
     # Served as a download with its own name, never rendered inline by the browser.
     return FileResponse(
@@ -281,12 +267,9 @@ def evidence_download(request, pk: int):
 def review_queue(request):
     if not access.can_validate(request.user):
         raise PermissionDenied(_("Only the task force reviews reports."))
-    reports = (
-        Report.objects.filter(state=Report.State.SUBMITTED)
-        .select_related("measure", "period", "status", "organisation")
-        .order_by("submitted_at")
+    return render(
+        request, "monitoring/review.html", {"reports": selectors.reports_awaiting_review()}
     )
-    return render(request, "monitoring/review.html", {"reports": reports})
 
 
 @login_required
@@ -297,7 +280,7 @@ def periods(request):
         request,
         "monitoring/periods.html",
         {
-            "periods": ReportingPeriod.objects.order_by("-start"),
+            "periods": selectors.periods_all(),
             "can_manage": access.can_manage_periods(request.user),
         },
     )

@@ -21,10 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access
-from core.exports import CONTENT_TYPES, EXPORT_FORMATS, Table, export_response
+from core.exports import CONTENT_TYPES, EXPORT_FORMATS, export_if_requested, export_response
 from plan.models import Measure
 
-from . import services
+from . import presenters, selectors, services
 from .emails import reminder_messages_build
 from .importing import (
     ImportFileError,
@@ -34,7 +34,6 @@ from .importing import (
     reports_import,
 )
 from .models import Comment, ReportingPeriod
-from .selectors import current_period, measure_comments, workspace_measures
 
 # ---------------------------------------------------------------- export and import
 
@@ -44,7 +43,7 @@ def _export_measures(user):
     if access.can_view_internal(user):
         return Measure.objects.all()
     if access.can_use_workspace(user):
-        return workspace_measures(user=user)
+        return selectors.workspace_measures(user=user)
     raise PermissionDenied(_("Your account has no role in the plan's monitoring."))
 
 
@@ -52,11 +51,9 @@ def _export_measures(user):
 def export_period(request, key: str | None = None):
     measures = _export_measures(request.user)
     today = timezone.localdate()
-    periods = ReportingPeriod.objects.filter(start__lte=today).order_by("-start")
     if key is None:
-        period = periods.filter(key=request.GET.get("period")).first() or current_period(
-            today=today
-        )
+        period = selectors.period_chosen(key=request.GET.get("period"), today=today)
+        periods = selectors.periods_started(today=today)
         return render(request, "monitoring/io_export.html", {"period": period, "periods": periods})
     period = get_object_or_404(ReportingPeriod, key=key)
     fmt = request.GET.get("format", "xlsx")
@@ -136,46 +133,24 @@ def reminders_preview(request):
         )
     except ValueError:
         today = timezone.localdate()
-    period = ReportingPeriod.objects.filter(
-        key=request.GET.get("period")
-    ).first() or current_period(today=today)
+    period = selectors.period_by_key(key=request.GET.get("period")) or selectors.current_period(
+        today=today
+    )
     reminder_messages = reminder_messages_build(
         today=today, period=period, base_url=request.build_absolute_uri("/")
     )
-    fmt = request.GET.get("format")
-    if fmt in EXPORT_FORMATS:
-        table = Table(
-            columns=(
-                "to",
-                "username",
-                "language",
-                "subject",
-                "kind",
-                "measure",
-                "period",
-                "deadline",
-            ),
-            rows=[
-                {
-                    "to": m.to,
-                    "username": m.user.username,
-                    "language": m.language,
-                    "subject": m.subject,
-                    "kind": item.kind,
-                    "measure": item.measure.code,
-                    "period": item.period.key,
-                    "deadline": item.deadline.isoformat(),
-                }
-                for m in reminder_messages
-                for item in m.items
-            ],
-        )
-        return export_response(table, fmt, f"reminders-{today.isoformat()}")
+    exported = export_if_requested(
+        request,
+        lambda: presenters.reminders_export_table(reminder_messages),
+        f"reminders-{today.isoformat()}",
+    )
+    if exported:
+        return exported
     context = {
         "messages_preview": reminder_messages,
         "today": today,
         "period": period,
-        "periods": ReportingPeriod.objects.filter(start__lte=today).order_by("-start"),
+        "periods": selectors.periods_started(today=today),
     }
     return render(request, "monitoring/reminders_preview.html", context)
 
@@ -250,7 +225,7 @@ def comment_add(request, code: str):
 @require_POST
 def comment_reply(request, pk: int):
     parent = get_object_or_404(Comment.objects.select_related("measure"), pk=pk)
-    visible = measure_comments(
+    visible = selectors.measure_comments(
         measure=parent.measure, internal=access.can_view_internal(request.user), user=request.user
     )
     if not visible.filter(pk=parent.pk).exists():
@@ -262,29 +237,12 @@ def comment_reply(request, pk: int):
 def moderation(request):
     if not access.can_moderate(request.user):
         raise PermissionDenied(_("Only the task force moderates comments."))
-    pending = (
-        Comment.objects.filter(moderation=Comment.Moderation.PENDING)
-        .select_related("measure", "author", "parent")
-        .order_by("created_at")
+    pending = selectors.comments_pending()
+    exported = export_if_requested(
+        request, lambda: presenters.comments_export_table(pending), "comments-pending"
     )
-    fmt = request.GET.get("format")
-    if fmt in EXPORT_FORMATS:
-        table = Table(
-            columns=("id", "measure", "author", "visibility", "reply_to", "created_at", "body"),
-            rows=[
-                {
-                    "id": c.pk,
-                    "measure": c.measure.code,
-                    "author": c.author.username,
-                    "visibility": c.visibility,
-                    "reply_to": c.parent_id,
-                    "created_at": c.created_at.isoformat(),
-                    "body": c.body,
-                }
-                for c in pending
-            ],
-        )
-        return export_response(table, fmt, "comments-pending")
+    if exported:
+        return exported
     return render(request, "monitoring/comments_moderation.html", {"pending": pending})
 
 

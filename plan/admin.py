@@ -10,13 +10,10 @@ from .models import (
     Measure,
     MeasureCoordination,
     MeasureNote,
-    Organisation,
-    OrganisationAlias,
     PlanEdition,
     PlanImport,
     PlanNode,
     RemarkTag,
-    Sector,
     Status,
 )
 
@@ -82,28 +79,9 @@ class PlanNodeAdmin(VersionedHistoryAdmin):
     autocomplete_fields = ["parent"]
 
 
-class AliasInline(admin.TabularInline):
-    model = OrganisationAlias
-    extra = 0
-    fields = ["printed"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(VersionedHistoryAdmin):
-    list_display = ["slug", "name_nl", "name_fr", "acronym", "type"]
-    list_filter = ["type"]
-    search_fields = ["slug", "name_nl", "name_fr", "name_en", "aliases__printed"]
-    inlines = [AliasInline]
-
-
 @admin.register(PlanEdition)
 class PlanEditionAdmin(SimpleHistoryAdmin):
     list_display = ["slug", "title_nl", "adopted"]
-
-
-@admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
-    list_display = ["slug", "name_nl", "name_fr", "code_prefix"]
 
 
 @admin.register(Dimension)

@@ -3,18 +3,14 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from .models import (
-    CrossReference,
-    Measure,
-    MeasureCoordination,
-    MeasureNote,
-    Organisation,
-    PlanEdition,
-    PlanNode,
-)
-from .selectors import MEASURE_FILTERS, measure_list
+from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin
+from reference.models import Organisation
+
+from .models import CrossReference, Measure, MeasureCoordination, MeasureNote, PlanEdition, PlanNode
+from .selectors import MEASURE_FILTERS, measure_filter_problems, measure_list
 
 
 class CoordinatorSerializer(serializers.ModelSerializer):
@@ -105,7 +101,7 @@ MEASURE_PARAMETERS = [
     *[
         OpenApiParameter(
             name,
-            str,
+            int if name == "dimension" else str,
             many=True,
             explode=True,
             description=f"Filter on {name}; repeat to combine values (OR).",
@@ -116,16 +112,21 @@ MEASURE_PARAMETERS = [
 
 
 @extend_schema_view(list=extend_schema(parameters=MEASURE_PARAMETERS))
-class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
+class MeasureViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Measures of the plan, in document order, with every printed field."""
 
     serializer_class = MeasureSerializer
+    pagination_class = BoundedLimitOffsetPagination
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         params = self.request.query_params
         filters_ = {name: params.getlist(name) for name in MEASURE_FILTERS if params.getlist(name)}
+        if self.action == "list":
+            problems = measure_filter_problems(filters_)
+            if problems:
+                raise ValidationError(problems)
         return measure_list(filters=filters_, query=params.get("q", "")).prefetch_related(
             "references__target", "referenced_by__source", "notes"
         )
@@ -159,10 +160,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return sorted({c.measure.code for c in obj.coordinations.all()})
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Every body the plan names, with the forms in which the plan prints its name."""
 
     serializer_class = OrganisationSerializer
+    pagination_class = BoundedLimitOffsetPagination
     lookup_field = "slug"
     queryset = Organisation.objects.prefetch_related("aliases", "coordinations__measure").order_by(
         "slug"
@@ -195,10 +197,11 @@ class NodeSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanNodeViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanNodeViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Sections of the plan (chapters, drivers, challenges, pillars, dimensions…) in order."""
 
     serializer_class = NodeSerializer
+    pagination_class = BoundedLimitOffsetPagination
     lookup_field = "key"
     lookup_value_regex = "[^/]+"
     queryset = (

@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
 from core.text import fold
+from core.validation import YAML_MAX_BYTES, model_value_problems, scalar_problems, yaml_problems
 from core.yamlfiles import DataFileError, line_of, read_yaml
+from reference.loader import SECTORS_FILE, sectors_read, sectors_write
+from reference.models import Organisation, OrganisationAlias, Sector
 
 from .models import (
     CrossReference,
@@ -25,13 +29,10 @@ from .models import (
     Measure,
     MeasureCoordination,
     MeasureNote,
-    Organisation,
-    OrganisationAlias,
     PlanEdition,
     PlanImport,
     PlanNode,
     RemarkTag,
-    Sector,
     Status,
 )
 
@@ -70,6 +71,7 @@ class PlanBundle:
     parts: list[tuple[str, dict]]
     checksum: str
     files: list[str]
+    sectors: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -104,6 +106,13 @@ def read_bundle(data_dir: Path) -> PlanBundle:
             problems.append(f"{required}: required file missing from {data_dir}")
     if problems:
         raise DataFileError(problems)
+    for path in paths:
+        if path.stat().st_size > YAML_MAX_BYTES:
+            problems.append(
+                f"{path.name}: the file is {path.stat().st_size} bytes; at most {YAML_MAX_BYTES} are read"
+            )
+    if problems:
+        raise DataFileError(problems)
     digest = hashlib.sha256()
     parsed: dict[str, object] = {}
     for path in paths:
@@ -118,10 +127,20 @@ def read_bundle(data_dir: Path) -> PlanBundle:
     for name, content in parsed.items():
         if not isinstance(content, dict):
             problems.append(f"{name}: the file must hold a mapping at its top level")
+            continue
+        # Control characters, lone surrogates, texts longer than a column holds: every line.
+        problems.extend(yaml_problems(name, content))
+        for key in ("nodes", "measures", "dimensions", "statuses", "remark_tags", "organisations"):
+            if content.get(key) is not None and not isinstance(content.get(key), list):
+                problems.append(f"{name}:{line_of(content)}: {key}: must be a list")
     if problems:
         raise DataFileError(problems)
     parts = [(name, content) for name, content in parsed.items() if name not in NOT_PART_FILES]
+    # The sectors are the shared vocabulary's (data/reference/sectors.yaml): loaded with the plan.
+    sectors = sectors_read()
+    digest.update(SECTORS_FILE.read_bytes())
     bundle = PlanBundle(
+        sectors=sectors,
         plan=parsed[PLAN_FILE],
         vocabulary=parsed[VOCABULARY_FILE],
         organisations=parsed[ORGANISATIONS_FILE].get("organisations") or [],
@@ -152,7 +171,41 @@ def _text(
 
 def _label(entry, key: str) -> str:
     value = entry.get(key) if isinstance(entry, dict) else None
-    return f" ({key} {value})" if value else ""
+    return f" ({key} {value})" if isinstance(value, str | int) and value else ""
+
+
+# Keys whose value is one text or number (never a list or a mapping), per kind of entry.
+SCALAR_KEYS = {
+    "node": ("key", "kind", "parent", "number", "sector", "dimension", "source_line"),
+    "measure": (
+        "code",
+        "printed_code",
+        "kind",
+        "section",
+        "challenge",
+        "pillar",
+        "sector",
+        "dimension",
+        "priority",
+        "cost",
+        "staffing",
+        "status_2019",
+        "source_line",
+    ),
+    "organisation": ("slug", "type", "acronym", "website"),
+    "edition": ("slug", "adopted", "source"),
+    "status": ("key", "default_progress"),
+    "tag": ("key",),
+    "dimension": ("number",),
+    "cross_ref": ("type", "target", "printed"),
+    "coordinator": ("printed",),
+    "note": ("kind", "number"),
+}
+
+
+def _scalars(p: Problems, file: str, entry, where: str, kind: str) -> None:
+    """A list or a mapping where text is expected: a problem (and the value is not read further)."""
+    p.items.extend(scalar_problems(file, entry, where, SCALAR_KEYS[kind]))
 
 
 def validate_bundle(bundle: PlanBundle) -> None:
@@ -160,7 +213,7 @@ def validate_bundle(bundle: PlanBundle) -> None:
     _validate_plan_file(p, bundle.plan)
     statuses = _validate_vocabulary(p, bundle.vocabulary)
     aliases = _validate_organisations(p, bundle.organisations)
-    sectors = {s.get("slug") for s in bundle.plan.get("sectors") or [] if isinstance(s, dict)}
+    sectors = {s["slug"] for s in bundle.sectors if s["kind"] == Sector.Kind.ECOSYSTEM}
     dimensions = {
         d.get("number") for d in bundle.plan.get("dimensions") or [] if isinstance(d, dict)
     }
@@ -174,6 +227,10 @@ def validate_bundle(bundle: PlanBundle) -> None:
             if not isinstance(node, dict):
                 p.add(name, node, where, "must be a mapping")
                 continue
+            _scalars(p, name, node, where, "node")
+            if not isinstance(node.get("notes") or [], list):
+                p.add(name, node, f"{where}.notes", "must be a list")
+                node["notes"] = None
             key = node.get("key")
             if not isinstance(key, str) or not key:
                 p.add(name, node, f"{where}.key", "missing")
@@ -213,6 +270,17 @@ def validate_bundle(bundle: PlanBundle) -> None:
             if not isinstance(measure, dict):
                 p.add(name, measure, where, "must be a mapping")
                 continue
+            _scalars(p, name, measure, where, "measure")
+            for key in ("coordinators", "cross_refs", "notes", "remark_tags"):
+                if not isinstance(measure.get(key) or [], list):
+                    p.add(name, measure, f"{where}.{key}", "must be a list")
+                    measure[key] = None
+            for index_, item in enumerate(measure.get("coordinators") or []):
+                _scalars(p, name, item, f"{where}.coordinators[{index_}]", "coordinator")
+            for index_, item in enumerate(measure.get("cross_refs") or []):
+                _scalars(p, name, item, f"{where}.cross_refs[{index_}]", "cross_ref")
+            for index_, item in enumerate(measure.get("notes") or []):
+                _scalars(p, name, item, f"{where}.notes[{index_}]", "note")
             code = measure.get("code")
             if not isinstance(code, str) or not code.strip():
                 p.add(name, measure, f"{where}.code", "missing")
@@ -256,25 +324,16 @@ def _validate_plan_file(p: Problems, plan: dict) -> None:
     if not isinstance(edition, dict):
         p.add(PLAN_FILE, plan, "edition", "missing")
     else:
+        _scalars(p, PLAN_FILE, edition, "edition", "edition")
+        _text(p, PLAN_FILE, edition, "edition.summary", edition.get("summary"), required=False)
         for key in ("slug", "adopted"):
             if not edition.get(key):
                 p.add(PLAN_FILE, edition, f"edition.{key}", "missing")
         _text(p, PLAN_FILE, edition, "edition.title", edition.get("title"))
-    seen = set()
-    for index, sector in enumerate(plan.get("sectors") or []):
-        where = f"sectors[{index}]{_label(sector, 'slug')}"
-        if not isinstance(sector, dict) or not sector.get("slug"):
-            p.add(PLAN_FILE, sector, where, "a sector needs a slug")
-            continue
-        if sector["slug"] in seen:
-            p.add(PLAN_FILE, sector, f"{where}.slug", "duplicate sector")
-        seen.add(sector["slug"])
-        _text(p, PLAN_FILE, sector, f"{where}.name", sector.get("name"))
-    if not seen:
-        p.add(PLAN_FILE, plan, "sectors", "missing")
     numbers = set()
     for index, dimension in enumerate(plan.get("dimensions") or []):
         where = f"dimensions[{index}]"
+        _scalars(p, PLAN_FILE, dimension, where, "dimension")
         if not isinstance(dimension, dict) or not isinstance(dimension.get("number"), int):
             p.add(PLAN_FILE, dimension, f"{where}.number", "must be a whole number")
             continue
@@ -289,6 +348,7 @@ def _validate_vocabulary(p: Problems, vocabulary: dict) -> dict[str, str]:
     printed: dict[str, str] = {}
     for index, status in enumerate(vocabulary.get("statuses") or []):
         where = f"statuses[{index}]{_label(status, 'key')}"
+        _scalars(p, VOCABULARY_FILE, status, where, "status")
         if not isinstance(status, dict) or not status.get("key"):
             p.add(VOCABULARY_FILE, status, where, "a status needs a key")
             continue
@@ -301,6 +361,9 @@ def _validate_vocabulary(p: Problems, vocabulary: dict) -> dict[str, str]:
                 f"{where}.default_progress",
                 "must be a whole number from 0 to 100",
             )
+        if not isinstance(status.get("printed") or [], list):
+            p.add(VOCABULARY_FILE, status, f"{where}.printed", "must be a list of printed forms")
+            continue
         for form in status.get("printed") or []:
             key = fold(str(form))
             if key in printed and printed[key] != status["key"]:
@@ -313,10 +376,14 @@ def _validate_vocabulary(p: Problems, vocabulary: dict) -> dict[str, str]:
             printed[key] = status["key"]
     for index, tag in enumerate(vocabulary.get("remark_tags") or []):
         where = f"remark_tags[{index}]{_label(tag, 'key')}"
+        _scalars(p, VOCABULARY_FILE, tag, where, "tag")
         if not isinstance(tag, dict) or not tag.get("key"):
             p.add(VOCABULARY_FILE, tag, where, "a remark tag needs a key")
             continue
         _text(p, VOCABULARY_FILE, tag, f"{where}.label", tag.get("label"))
+        _text(
+            p, VOCABULARY_FILE, tag, f"{where}.description", tag.get("description"), required=False
+        )
     return printed
 
 
@@ -326,6 +393,7 @@ def _validate_organisations(p: Problems, organisations: list) -> dict[str, str]:
     slugs = set()
     for index, org in enumerate(organisations):
         where = f"organisations[{index}]{_label(org, 'slug')}"
+        _scalars(p, ORGANISATIONS_FILE, org, where, "organisation")
         if not isinstance(org, dict) or not org.get("slug"):
             p.add(ORGANISATIONS_FILE, org, where, "an organisation needs a slug")
             continue
@@ -334,6 +402,17 @@ def _validate_organisations(p: Problems, organisations: list) -> dict[str, str]:
             p.add(ORGANISATIONS_FILE, org, f"{where}.slug", "duplicate slug")
         slugs.add(slug)
         _text(p, ORGANISATIONS_FILE, org, f"{where}.name", org.get("name"))
+        _text(
+            p,
+            ORGANISATIONS_FILE,
+            org,
+            f"{where}.description",
+            org.get("description"),
+            required=False,
+        )
+        if not isinstance(org.get("aliases") or [], list):
+            p.add(ORGANISATIONS_FILE, org, f"{where}.aliases", "must be a list of printed forms")
+            org["aliases"] = None
         if org.get("type") not in ORG_TYPES:
             p.add(
                 ORGANISATIONS_FILE,
@@ -399,7 +478,7 @@ def _validate_measure(
             name, m, f"{where}.status_2019", f"status {status!r} is not listed in {VOCABULARY_FILE}"
         )
     for tag in m.get("remark_tags") or []:
-        if tag not in tags:
+        if not isinstance(tag, str) or tag not in tags:
             p.add(
                 name,
                 m,
@@ -443,7 +522,7 @@ def _validate_measure(
 
 
 def _tr(value: dict | None, prefix: str) -> dict[str, str]:
-    value = value or {}
+    value = value if isinstance(value, dict) else {}
     return {f"{prefix}_{lang}": (value.get(lang) or "").strip() for lang in LANGS}
 
 
@@ -453,9 +532,24 @@ class _Writer:
     def __init__(self):
         self.result = LoadResult(Counter(), Counter(), Counter(), Counter())
 
-    def upsert(self, model, lookup: dict, values: dict, keep: Callable | None = None):
-        obj = model.objects.filter(**lookup).first()
+    def upsert(
+        self,
+        model,
+        lookup: dict,
+        values: dict,
+        keep: Callable | None = None,
+        where: tuple[str, object, str] | None = None,
+    ):
+        """`where` (file, entry, label) names the data file's entry a bad value comes from."""
         label = model._meta.model_name
+        bad = model_value_problems(model, {**lookup, **values})
+        if bad:
+            file, entry, name = where or ("", None, f"{label} {lookup}")
+            location = f"{file}:{line_of(entry)}" if file and line_of(entry) else file or label
+            raise DataFileError(
+                [f"{location}: {name}.{field}: {message}" for field, message in bad]
+            )
+        obj = model.objects.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
             obj.save()
@@ -478,8 +572,22 @@ class _Writer:
         count = stale.count()
         if count:
             label = queryset.model._meta.model_name
+            problems = []
             for obj in stale:
-                obj.delete()
+                try:
+                    with transaction.atomic():
+                        obj.delete()
+                except ProtectedError as exc:
+                    kinds = sorted({o._meta.verbose_name_plural for o in exc.protected_objects})
+                    problems.append(
+                        f"{getattr(obj, 'source_file', '') or label}: {label} "
+                        f"{getattr(obj, 'code', None) or obj}: is no longer in the data files "
+                        f"(renamed or removed) but {len(exc.protected_objects)} "
+                        f"{', '.join(str(k) for k in kinds)} refer to it; keep its code "
+                        "(or move those first)"
+                    )
+            if problems:
+                raise DataFileError(problems)
             self.result.deleted[label] += count
 
 
@@ -553,16 +661,9 @@ def _write_vocabulary_and_edition(w: _Writer, bundle: PlanBundle) -> PlanEdition
             "source": edition_data.get("source") or "",
         },
     )
-    for order, sector in enumerate(plan.get("sectors") or []):
-        w.upsert(
-            Sector,
-            {"slug": sector["slug"]},
-            {
-                **_tr(sector.get("name"), "name"),
-                "code_prefix": sector.get("code_prefix") or "",
-                "order": order,
-            },
-        )
+    counts = sectors_write(bundle.sectors)
+    for kind in ("created", "updated", "unchanged"):
+        getattr(w.result, kind)["sector"] += counts[kind]
     for dimension in plan.get("dimensions") or []:
         w.upsert(Dimension, {"number": dimension["number"]}, _tr(dimension.get("title"), "title"))
     return edition
@@ -582,11 +683,17 @@ def _write_organisations(w: _Writer, organisations: list) -> dict[str, Organisat
                 "type": org_data["type"],
                 "website": org_data.get("website") or "",
             },
+            where=(ORGANISATIONS_FILE, org_data, f"organisation {org_data['slug']}"),
         )
         keep_orgs.add(org.pk)
         forms = list(org_data.get("aliases") or []) + [org.name_nl]
         for form in dict.fromkeys(str(f) for f in forms):
-            alias = w.upsert(OrganisationAlias, {"printed": form}, {"organisation": org})
+            alias = w.upsert(
+                OrganisationAlias,
+                {"printed": form},
+                {"organisation": org},
+                where=(ORGANISATIONS_FILE, org_data, f"organisation {org_data['slug']}.aliases"),
+            )
             keep_aliases.add(alias.pk)
             by_alias.setdefault(fold(form), org)
     w.delete_missing(OrganisationAlias.objects.all(), keep_aliases)
@@ -599,8 +706,10 @@ def _write_nodes(w: _Writer, bundle: PlanBundle, edition: PlanEdition) -> dict[s
     dimensions = {d.number: d for d in Dimension.objects.all()}
     ordered = []
     all_parts = [(PLAN_FILE, bundle.plan)] + [(n, c) for n, c in bundle.parts if n != PLAN_FILE]
-    for _name, content in all_parts:
+    file_of: dict[int, str] = {}
+    for name, content in all_parts:
         ordered.extend(content.get("nodes") or [])
+        file_of.update({id(n): name for n in content.get("nodes") or []})
     ordered.sort(key=lambda n: _natural_key(n["key"]))
     nodes: dict[str, PlanNode] = {}
     for order, data in enumerate(ordered):
@@ -620,6 +729,7 @@ def _write_nodes(w: _Writer, bundle: PlanBundle, edition: PlanEdition) -> dict[s
                 "dimension": dimensions.get(data.get("dimension")) or derived_dimension,
             },
             keep=_keep_official_french,
+            where=(file_of.get(id(data), ""), data, f"node {data['key']}"),
         )
     for data in ordered:
         parent = nodes.get(data.get("parent")) if data.get("parent") else None
@@ -708,6 +818,7 @@ def _write_measures(w: _Writer, bundle: PlanBundle, edition, nodes, aliases) -> 
                 "order": order,
             },
             keep=_keep_official_french,
+            where=(name, data, f"measure {data['code']}"),
         )
         wanted_tags = {tags[t].pk for t in data.get("remark_tags") or []}
         if set(measure.remark_tags.values_list("pk", flat=True)) != wanted_tags:
@@ -724,6 +835,7 @@ def _write_measures(w: _Writer, bundle: PlanBundle, edition, nodes, aliases) -> 
                 CrossReference,
                 {"source": source, "target": measures[ref["target"]], "type": ref["type"]},
                 {"printed": ref.get("printed") or ""},
+                where=(source.source_file, ref, f"measure {source.code}.cross_refs"),
             )
             keep_refs.add(obj.pk)
     w.delete_missing(CrossReference.objects.all(), keep_refs)
@@ -745,6 +857,7 @@ def _write_coordinations(w: _Writer, measure: Measure, coordinators: list, alias
                 "printed": data["printed"],
                 "uncertain": bool(data.get("uncertain")),
             },
+            where=(measure.source_file, data, f"measure {measure.code}.coordinators[{order}]"),
         )
         keep.add(obj.pk)
     w.delete_missing(measure.coordinations.all(), keep)
@@ -761,6 +874,7 @@ def _write_notes(w: _Writer, measure: Measure, notes: list) -> None:
                 "kind": data["kind"],
                 **_tr(data.get("text"), "text"),
             },
+            where=(measure.source_file, data, f"measure {measure.code}.notes[{order}]"),
         )
         keep.add(obj.pk)
     w.delete_missing(measure.notes.all(), keep)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, TranslatedMixin, VersionedModel
-from core.text import fold
+from reference.models import Organisation, Sector
 
 
 class PlanEdition(TranslatedMixin, TimeStampedModel):
@@ -32,26 +32,6 @@ class PlanEdition(TranslatedMixin, TimeStampedModel):
 
     def __str__(self):
         return self.title_nl
-
-
-class Sector(TranslatedMixin, models.Model):
-    """One of the plan's five sector ecosystems (chapter 5)."""
-
-    slug = models.SlugField(_("slug"), unique=True)
-    code_prefix = models.CharField(_("measure code prefix"), max_length=4)
-    name_nl = models.CharField(_("name (nl)"), max_length=200)
-    name_fr = models.CharField(_("name (fr)"), max_length=200, blank=True)
-    name_en = models.CharField(_("name (en)"), max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order"]
-        verbose_name = _("sector")
-        verbose_name_plural = _("sectors")
-
-    def __str__(self):
-        return self.name_nl
 
 
 class Dimension(TranslatedMixin, models.Model):
@@ -138,74 +118,6 @@ class PlanNode(TranslatedMixin, VersionedModel, TimeStampedModel):
 
     def __str__(self):
         return f"{self.key} {self.title_nl}"[:120]
-
-
-class Organisation(TranslatedMixin, VersionedModel, TimeStampedModel):
-    """A body the plan names: coordinator, partner, cluster, research centre, federation, …"""
-
-    class Type(models.TextChoices):
-        GOVERNMENT = "government", _("Government")
-        ADMINISTRATION = "administration", _("Administration")
-        PUBLIC_AGENCY = "public_agency", _("Public agency")
-        PUBLIC_COMPANY = "public_company", _("Public company")
-        CLUSTER = "cluster", _("Cluster")
-        INCUBATOR = "incubator", _("Incubator")
-        RESEARCH_CENTRE = "research_centre", _("Research centre")
-        UNIVERSITY = "university", _("University or college")
-        TRAINING_CENTRE = "training_centre", _("Training centre")
-        FEDERATION = "federation", _("Sector federation")
-        SOCIAL_PARTNER = "social_partner", _("Social partner")
-        NETWORK = "network", _("Network or platform")
-        COMPANY = "company", _("Company")
-        FUND = "fund", _("Fund")
-        TO_BE_CREATED = "to_be_created", _("To be created or determined")
-        OTHER = "other", _("Other")
-
-    slug = models.SlugField(_("slug"), unique=True, max_length=80)
-    name_nl = models.CharField(_("name (nl)"), max_length=300)
-    name_fr = models.CharField(_("name (fr)"), max_length=300, blank=True)
-    name_en = models.CharField(_("name (en)"), max_length=300, blank=True)
-    acronym = models.CharField(_("acronym"), max_length=60, blank=True)
-    type = models.CharField(_("type"), max_length=30, choices=Type.choices)
-    website = models.URLField(_("website"), blank=True)
-    description_nl = models.TextField(_("description (nl)"), blank=True)
-    description_fr = models.TextField(_("description (fr)"), blank=True)
-    description_en = models.TextField(_("description (en)"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name_nl"]
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-
-    def __str__(self):
-        return self.name_nl
-
-
-class OrganisationAlias(models.Model):
-    """A form in which the plan prints an organisation's name ('Hub.brussels', 'HUB.Brussels')."""
-
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="aliases",
-        verbose_name=_("organisation"),
-    )
-    printed = models.CharField(_("printed form"), max_length=300, unique=True)
-    folded = models.CharField(_("search key"), max_length=300, db_index=True, editable=False)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["printed"]
-        verbose_name = _("printed form")
-        verbose_name_plural = _("printed forms")
-
-    def __str__(self):
-        return self.printed
-
-    def save(self, *args, **kwargs):
-        self.folded = fold(self.printed)
-        super().save(*args, **kwargs)
 
 
 class Status(TranslatedMixin, models.Model):

@@ -7,19 +7,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from core.exports import Table
-from core.text import fold, translated
+from core.text import fold
+from core.validation import CONTROL_RE, SURROGATE_RE, clean_cell
+from reference.models import Organisation, Sector
 
 from .models import (
     CrossReference,
     Dimension,
     Measure,
-    MeasureCoordination,
-    Organisation,
     PlanEdition,
     PlanNode,
     RemarkTag,
-    Sector,
     Status,
 )
 
@@ -41,6 +39,42 @@ MEASURE_FILTERS = OrderedDict(
 )
 
 
+# Filters whose values are whole numbers (the column's range), not text.
+INTEGER_FILTERS = {"dimension": (0, 32767)}
+
+
+def _bad_filter_value(name: str, value: str) -> bool:
+    if CONTROL_RE.search(value) or SURROGATE_RE.search(value) or len(value) > 200:
+        return True
+    if name in INTEGER_FILTERS:
+        low, high = INTEGER_FILTERS[name]
+        return not (value.isascii() and value.isdigit() and low <= int(value) <= high)
+    return False
+
+
+def measure_filter_problems(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """{filter: [message]} for each value no measure can have (e.g. a dimension that is no number)."""
+    problems: dict[str, list[str]] = {}
+    for name, values in filters.items():
+        for value in values:
+            if value != "" and _bad_filter_value(name, value):
+                problems.setdefault(name, []).append(
+                    f"{value!r} is not a valid {name}"
+                    + (" (a whole number)" if name in INTEGER_FILTERS else "")
+                )
+    return problems
+
+
+def measure_filters_clean(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The filters without the values no measure can have: a page shows the rest, never a 500."""
+    cleaned = {}
+    for name, values in filters.items():
+        kept = [v for v in values if v == "" or not _bad_filter_value(name, v)]
+        if kept:
+            cleaned[name] = kept
+    return cleaned
+
+
 def measure_search(queryset: QuerySet, query: str) -> QuerySet:
     """Accent- and case-insensitive search in nl, fr and en: every word must match."""
     for word in fold(query).split():
@@ -51,7 +85,8 @@ def measure_search(queryset: QuerySet, query: str) -> QuerySet:
 def measure_list(*, filters: dict[str, list[str]] | None = None, query: str = "") -> QuerySet:
     """Measures matching every given filter (values of one filter are OR-ed) and the search."""
     queryset = Measure.objects.all()
-    for name, values in (filters or {}).items():
+    query = clean_cell(query or "")
+    for name, values in measure_filters_clean(filters or {}).items():
         values = [v for v in values if v != ""]
         if name not in MEASURE_FILTERS or not values:
             continue
@@ -119,7 +154,7 @@ def measure_facets(
 def _facet_values(name: str):
     """(raw database value, URL value, label) for every option of a filter, in display order."""
     if name == "sector":
-        return [(s.slug, s.slug, s.tr("name")) for s in Sector.objects.all()]
+        return [(s.slug, s.slug, s.label()) for s in Sector.objects.ecosystems()]
     if name == "dimension":
         return [
             (d.number, d.number, f"{d.number}. {d.tr('title')}") for d in Dimension.objects.all()
@@ -206,7 +241,7 @@ def plan_tree() -> list[dict]:
 
 def backbone_matrix() -> dict:
     """The 'common backbone': five sectors × six dimensions, with the measures in each cell."""
-    sectors = list(Sector.objects.all())
+    sectors = list(Sector.objects.ecosystems())
     dimensions = list(Dimension.objects.all())
     cells: dict[tuple[int, int], list[Measure]] = {}
     for measure in Measure.objects.filter(
@@ -238,7 +273,8 @@ def plan_overview() -> dict:
         if count:
             by_chapter.append((chapter, count))
     by_sector = [
-        (s, s.measure_count) for s in Sector.objects.annotate(measure_count=Count("measures"))
+        (s, s.measure_count)
+        for s in Sector.objects.ecosystems().annotate(measure_count=Count("measures"))
     ]
     by_priority = [(c, measures.filter(priority=c.value).count()) for c in Measure.Priority]
     by_cost = [(v, measures.filter(cost=v).count()) for v in _distinct("cost")] + [
@@ -287,145 +323,3 @@ def organisation_measures(organisation: Organisation) -> QuerySet:
         .with_relations()
         .order_by("order")
     )
-
-
-# ---------------------------------------------------------------- exports
-
-MEASURE_COLUMNS = (
-    "code",
-    "printed_code",
-    "kind",
-    "title_nl",
-    "title_fr",
-    "title_en",
-    "chapter_section",
-    "challenge",
-    "pillar",
-    "sector",
-    "dimension",
-    "priority",
-    "cost",
-    "staffing",
-    "coordinators",
-    "status_2019",
-    "remark_tags",
-    "remark_nl",
-    "remark_fr",
-    "cross_refs",
-    "source_line",
-    "quirks",
-)
-
-
-def _coordinators(measure: Measure) -> list[dict]:
-    return [
-        {
-            "organisation": c.organisation.slug,
-            "name": c.organisation.name_nl,
-            "printed": c.printed,
-            "uncertain": c.uncertain,
-        }
-        for c in measure.coordinations.all()
-    ]
-
-
-def measure_row(measure: Measure) -> dict:
-    """One measure as a flat row (CSV/XLSX) — the same columns in every export."""
-    coordinators = _coordinators(measure)
-    return {
-        "code": measure.code,
-        "printed_code": measure.printed_code,
-        "kind": measure.kind,
-        "title_nl": measure.title_nl,
-        "title_fr": measure.title_fr,
-        "title_en": measure.title_en,
-        "chapter_section": measure.section.key,
-        "challenge": measure.challenge.key if measure.challenge else "",
-        "pillar": measure.pillar.key if measure.pillar else "",
-        "sector": measure.sector.slug if measure.sector else "",
-        "dimension": measure.dimension.number if measure.dimension else "",
-        "priority": measure.priority_printed,
-        "cost": measure.cost,
-        "staffing": measure.staffing,
-        "coordinators": [c["printed"] + (" (?)" if c["uncertain"] else "") for c in coordinators],
-        "status_2019": measure.status_2019,
-        "remark_tags": [t.key for t in measure.remark_tags.all()],
-        "remark_nl": measure.remark_nl,
-        "remark_fr": measure.remark_fr,
-        "cross_refs": [f"{r.type}:{r.target.code}" for r in measure.references.all()],
-        "source_line": measure.source_line,
-        "quirks": measure.quirks,
-    }
-
-
-def measure_export_table(queryset: QuerySet | None = None) -> Table:
-    queryset = (queryset if queryset is not None else measure_list()).prefetch_related(
-        "references__target"
-    )
-    return Table(columns=MEASURE_COLUMNS, rows=[measure_row(m) for m in queryset])
-
-
-def measure_json(measure: Measure) -> dict:
-    """One measure as a JSON object (export-plan and the JSON export of lists)."""
-    return {
-        "code": measure.code,
-        "printed_code": measure.printed_code,
-        "kind": measure.kind,
-        "title_nl": measure.title_nl,
-        "title_fr": measure.title_fr,
-        "title_en": measure.title_en,
-        "title_fr_official": measure.fr_official,
-        "section": measure.section.key,
-        "challenge": measure.challenge.key if measure.challenge else None,
-        "pillar": measure.pillar.key if measure.pillar else None,
-        "sector": measure.sector.slug if measure.sector else None,
-        "dimension": measure.dimension.number if measure.dimension else None,
-        "priority": measure.priority_printed or None,
-        "cost": measure.cost or None,
-        "staffing": measure.staffing or None,
-        "coordinators": _coordinators(measure),
-        "status_2019": measure.status_2019 or None,
-        "status": measure.status.key if measure.status else None,
-        "remarks": {
-            "tags": [t.key for t in measure.remark_tags.all()],
-            "text_nl": measure.remark_nl or None,
-            "text_fr": measure.remark_fr or None,
-            "text_en": measure.remark_en or None,
-        },
-        "cross_refs": [
-            {"type": r.type, "target": r.target.code, "printed": r.printed}
-            for r in measure.references.all()
-        ],
-        "notes": [
-            {
-                "number": n.number,
-                "kind": n.kind,
-                "text_nl": n.text_nl,
-                "text_fr": n.text_fr,
-                "text_en": n.text_en,
-            }
-            for n in measure.notes.all()
-        ],
-        "source_line": measure.source_line,
-        "quirks": measure.quirks,
-    }
-
-
-def measures_json(queryset: QuerySet | None = None) -> list[dict]:
-    queryset = (queryset if queryset is not None else measure_list()).prefetch_related(
-        "references__target", "notes"
-    )
-    return [measure_json(m) for m in queryset]
-
-
-def plan_export() -> list[dict]:
-    """The whole plan, one object per measure, in document order."""
-    return measures_json()
-
-
-def label_of(obj, field: str = "name") -> str:
-    return translated(obj, field)
-
-
-def coordination_count() -> int:
-    return MeasureCoordination.objects.count()

@@ -5,17 +5,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.exports import EXPORT_FORMATS, Table, export_response, json_attachment
+from core.exports import export_if_requested
+from core.validation import clean_cell
 
 from .models import PlanNode
+from .presenters import measure_export_table, measures_json, organisation_export_table
 from .selectors import (
     MEASURE_FILTERS,
     backbone_matrix,
     measure_detail,
-    measure_export_table,
     measure_facets,
+    measure_filters_clean,
     measure_list,
-    measures_json,
     node_ancestors,
     organisation_detail,
     organisation_list,
@@ -42,18 +43,19 @@ def filter_labels() -> dict[str, str]:
 
 
 def _filters_from(request) -> dict[str, list[str]]:
-    return {
-        name: request.GET.getlist(name) for name in MEASURE_FILTERS if request.GET.getlist(name)
-    }
+    """The filters of the query string; a value no measure can have (?dimension=abc) is ignored."""
+    return measure_filters_clean(
+        {name: request.GET.getlist(name) for name in MEASURE_FILTERS if request.GET.getlist(name)}
+    )
 
 
 def _export(request, queryset, basename: str) -> HttpResponse | None:
-    fmt = request.GET.get("format")
-    if fmt not in EXPORT_FORMATS:
-        return None
-    if fmt == "json":
-        return json_attachment(measures_json(queryset), basename)
-    return export_response(measure_export_table(queryset), fmt, basename)
+    return export_if_requested(
+        request,
+        lambda: measure_export_table(queryset),
+        basename,
+        json_data=lambda: measures_json(queryset),
+    )
 
 
 def home(request):
@@ -87,7 +89,7 @@ def node(request, key: str):
 
 def measures(request):
     filters = _filters_from(request)
-    query = request.GET.get("q", "").strip()
+    query = clean_cell(request.GET.get("q", "")).strip()
     queryset = measure_list(filters=filters, query=query)
     exported = _export(request, queryset, "measures")
     if exported:
@@ -114,7 +116,6 @@ def measure(request, code: str):
     context = {
         "measure": item,
         "ancestors": node_ancestors(item.section),
-        "strategy_items": item.strategy_items.select_related("document").all(),
     }
     return render(request, "plan/measure.html", context)
 
@@ -122,36 +123,11 @@ def measure(request, code: str):
 def organisations(request):
     query = request.GET.get("q", "").strip()
     queryset = organisation_list(query=query)
-    fmt = request.GET.get("format")
-    if fmt in EXPORT_FORMATS:
-        table = Table(
-            columns=(
-                "slug",
-                "name_nl",
-                "name_fr",
-                "name_en",
-                "acronym",
-                "type",
-                "website",
-                "printed_forms",
-                "measures",
-            ),
-            rows=[
-                {
-                    "slug": o.slug,
-                    "name_nl": o.name_nl,
-                    "name_fr": o.name_fr,
-                    "name_en": o.name_en,
-                    "acronym": o.acronym,
-                    "type": o.type,
-                    "website": o.website,
-                    "printed_forms": [a.printed for a in o.aliases.all()],
-                    "measures": o.measure_count,
-                }
-                for o in queryset
-            ],
-        )
-        return export_response(table, fmt, "organisations")
+    exported = export_if_requested(
+        request, lambda: organisation_export_table(queryset), "organisations"
+    )
+    if exported:
+        return exported
     return render(request, "plan/organisations.html", {"organisations": queryset, "query": query})
 
 

@@ -1,5 +1,7 @@
 from rest_framework import serializers, viewsets
 
+from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin
+
 from .models import Document, Item
 
 
@@ -49,10 +51,11 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
 
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
+class DocumentViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     """Related strategies (Go4Brussels 2030) and stakeholder positions, linked to plan measures."""
 
     serializer_class = DocumentSerializer
+    pagination_class = BoundedLimitOffsetPagination
     lookup_field = "slug"
     queryset = Document.objects.prefetch_related(
         "sectors", "items__measures", "items__sectors", "items__challenges"

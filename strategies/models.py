@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, TranslatedMixin, VersionedModel
-from plan.models import Measure, PlanNode, Sector
+from plan.models import Measure, PlanNode
+from reference.models import Sector
 
 
 class Document(TranslatedMixin, VersionedModel, TimeStampedModel):

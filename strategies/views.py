@@ -2,57 +2,22 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.exports import EXPORT_FORMATS, Table, export_response
+from core.exports import export_if_requested
 
-from .models import Document
+from .presenters import strategy_export_table
+from .selectors import document_detail, document_list
 
 
 def documents(request):
-    queryset = Document.objects.prefetch_related("sectors", "items")
-    fmt = request.GET.get("format")
-    if fmt in EXPORT_FORMATS:
-        table = Table(
-            columns=(
-                "document",
-                "kind",
-                "item",
-                "item_kind",
-                "text_nl",
-                "text_fr",
-                "text_en",
-                "measures",
-                "sectors",
-                "figures",
-            ),
-            rows=[
-                {
-                    "document": d.slug,
-                    "kind": d.kind,
-                    "item": i.key,
-                    "item_kind": i.kind,
-                    "text_nl": i.text_nl,
-                    "text_fr": i.text_fr,
-                    "text_en": i.text_en,
-                    "measures": [m.code for m in i.measures.all()],
-                    "sectors": [s.slug for s in i.sectors.all()],
-                    "figures": [f"{f.get('value')} {f.get('unit', '')}".strip() for f in i.figures],
-                }
-                for d in queryset
-                for i in d.items.prefetch_related("measures", "sectors")
-            ],
-        )
-        return export_response(table, fmt, "strategies")
+    queryset = document_list()
+    exported = export_if_requested(request, lambda: strategy_export_table(queryset), "strategies")
+    if exported:
+        return exported
     return render(request, "strategies/list.html", {"documents": queryset})
 
 
 def document(request, slug: str):
-    doc = (
-        Document.objects.prefetch_related(
-            "sectors", "items__measures", "items__sectors", "items__challenges"
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    doc = document_detail(slug=slug)
     if doc is None:
         raise Http404(_("No such document."))
     return render(request, "strategies/detail.html", {"document": doc})

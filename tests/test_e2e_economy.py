@@ -25,10 +25,11 @@ def test_overview_map_search_detail_and_accessibility(page, economy_site):
     expect(page.locator(".kbo-synthetic")).to_be_visible()
     expect(page.locator(".stat-value").first).to_have_text("3")
 
-    # The map: every area is a keyboard-reachable link; choosing Elsene filters the page.
-    areas = page.locator("svg.kbo-map a.kbo-area")
-    expect(areas).to_have_count(14)
-    ixelles = page.locator("svg.kbo-map a.kbo-area[aria-label^='Elsene']")
+    # The map (the shared Leaflet component): every area of one municipality is a
+    # keyboard-reachable link; choosing Elsene filters the page.
+    areas = page.locator("#kbo-map path[role=link]")
+    expect(areas).to_have_count(10)  # 14 areas, of which 4 group several municipalities
+    ixelles = page.locator("#kbo-map path[role=link][aria-label^='Elsene']")
     ixelles.focus()
     expect(ixelles).to_be_focused()
     page.keyboard.press("Enter")

@@ -74,7 +74,7 @@ def test_public_dashboard_in_dutch_and_french(page, history):
 
 
 def test_timeline_grouping_and_table_view_by_keyboard(page, history):
-    from plan.models import Sector
+    from reference.models import Sector
 
     page.goto(f"{history}/nl/monitoring/timeline/")
     expect(page.locator(".gantt")).to_be_visible()

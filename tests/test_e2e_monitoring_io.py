@@ -14,9 +14,10 @@ PASSWORD = "a-long-e2e-password"
 @pytest.fixture
 def people(site):
     from accounts.models import Role
+    from accounts.tests.factories import user_with_role
     from monitoring.models import Comment
     from monitoring.reference import monitoring_reference_load
-    from monitoring.tests.factories_io import CommentFactory, user_with_role
+    from monitoring.tests.factories_io import CommentFactory
 
     monitoring_reference_load()
     accounts = {

@@ -25,7 +25,7 @@ def logout(page):
 
 @pytest.fixture
 def people(site):
-    from monitoring.tests.factories import coordinator, taskforce
+    from accounts.tests.factories import coordinator, taskforce
 
     actiris = coordinator("actiris", username="anna")
     actiris.set_password(PASSWORD)

@@ -4,7 +4,11 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("BRUPROD_DATA_DIR", BASE_DIR / "var")).resolve()
@@ -30,7 +34,11 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "rest_framework.authtoken",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core",
+    "reference",
     "accounts",
     "geo",
     "plan",
@@ -43,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -57,7 +66,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, which refuses the demo accounts unless DEMO_ACCOUNTS_ALLOWED.
+    "accounts.backends.DemoAwareModelBackend",
 ]
 # Lock an account (username + address) for 15 minutes after 5 failed logins.
 AXES_FAILURE_LIMIT = 5
@@ -81,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -92,6 +103,35 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def cache_config(url: str) -> dict:
+    """The default cache from BRUPROD_CACHE_URL: empty or `locmem://` for each process's own
+    memory (one server), `redis://host:6379/1` (or rediss://, unix://) for Redis, shared by
+    every app server and worker (docs/deploy.md)."""
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bruprod"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "bruprod",
+            # A Redis that is down makes requests fail fast (and /healthz say so), never hang.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    raise ImproperlyConfigured("BRUPROD_CACHE_URL must be empty, locmem://, redis:// or rediss://.")
+
+
+CACHES = {"default": cache_config(os.environ.get("BRUPROD_CACHE_URL", ""))}
+
+# Background tasks (docs/tasks.md): django-tasks, stored in the project's own database and run by
+# `bruprod db_worker` (started by `make run`). Django 6.0 ships this API as django.tasks.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.backends.DemoAwareTokenAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
@@ -173,3 +213,38 @@ EVIDENCE_EXTENSIONS = (
 )
 FILE_UPLOAD_PERMISSIONS = 0o640
 SITE_NAME = _("Bruprod")
+
+# Content-Security-Policy (django-csp), in every mode: scripts and stylesheets from this site only,
+# no inline script. Style *attributes* are allowed (`style-src-attr`): the count bars and the
+# timeline set CSS variables in style="--w: …"; <style> elements are not, except the two that the
+# vendored vega-embed 7.3.0 / vega-tooltip insert (by hash). Images also from data: URIs (Leaflet,
+# Swagger UI); BRUPROD_CSP_IMG_SRC adds origins, e.g. of map tiles. Why each source is there, and
+# how 'unsafe-eval' and the hashes go (one option in indicators/static/indicators/indicator.js):
+# docs/deploy.md, "Content-Security-Policy".
+VEGA_STYLE_HASHES = [
+    "'sha256-AxXafLC2yNU/3Lg+zDmkYjwsZc5mxpXIdju+mGfmiCg='",  # vega-embed's default style
+    "'sha256-3DGwvqeuzfpl1OM1mb285/TwB5+qWlC5a2FoZJ0askE='",  # vega-tooltip's default style
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # 'unsafe-eval' only because Vega compiles its expressions with Function() unless
+        # vegaEmbed is called with {ast: true}; htmx's own eval is off (allowEval, base.html).
+        "script-src": [SELF, UNSAFE_EVAL],
+        "style-src": [SELF, *VEGA_STYLE_HASHES],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *os.environ.get("BRUPROD_CSP_IMG_SRC", "").split()],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# One JSON line per record on stderr, tracebacks of every server error included (config/logging.py).
+LOGGING = logging_config(
+    level=os.environ.get("BRUPROD_LOG_LEVEL", "INFO").upper(),
+    fmt=os.environ.get("BRUPROD_LOG_FORMAT", "json"),
+)

@@ -1,5 +1,9 @@
 """Developer / demo settings: `make run`."""
 
+import os
+
+from config.logging import logging_config
+
 from .base import *  # noqa: F401,F403
 from .base import DATA_DIR
 
@@ -13,3 +17,9 @@ DEMO_ACCOUNTS_ALLOWED = True
 # Serve static files straight from the app folders (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Plain log lines for a developer's terminal (production writes JSON lines).
+LOGGING = logging_config(
+    level=os.environ.get("BRUPROD_LOG_LEVEL", "INFO").upper(),
+    fmt=os.environ.get("BRUPROD_LOG_FORMAT", "text"),
+)

@@ -26,3 +26,11 @@ if "DATABASE_URL" not in os.environ:
 # Serve static files straight from the app folders (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tasks run at once, in the test, but are stored like in production (core.tasks.EagerDatabaseBackend),
+# so pages, admin and task_result_state see them. "database" queues without running, for tests of
+# the queue itself: `my_task.using(backend="database")`, then core.tasks.run_pending_tasks(backend="database").
+TASKS = {
+    "default": {"BACKEND": "core.tasks.EagerDatabaseBackend", "QUEUES": ["default"]},
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}

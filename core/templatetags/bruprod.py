@@ -1,7 +1,5 @@
 """Template helpers: translated content fields and query-string editing for filters."""
 
-from urllib.parse import urlencode
-
 from django import template
 from django.urls import translate_url
 
@@ -14,19 +12,6 @@ register = template.Library()
 def tr(obj, field: str) -> str:
     """{{ measure|tr:"title" }}: the field in the active language, Dutch as fallback."""
     return translated(obj, field)
-
-
-@register.simple_tag(takes_context=True)
-def querystring_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (None removes them)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        if value is None or value == "":
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = urlencode(list(params.lists()), doseq=True)
-    return f"?{encoded}" if encoded else "?"
 
 
 @register.simple_tag(takes_context=True)
@@ -44,3 +29,11 @@ def trd(value) -> str:
         return value or ""
     lang = current_language()
     return value.get(lang) or value.get("nl") or ""
+
+
+@register.simple_tag(takes_context=True)
+def panels(context, slot: str, obj=None):
+    """{% panels "measure.main" measure as items %}: the panels other apps registered for a slot."""
+    from core.registry import panels as registry
+
+    return registry.for_slot(slot, request=context.get("request"), obj=obj)

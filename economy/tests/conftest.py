@@ -30,3 +30,12 @@ def shared_kbo() -> Path:
     if not (folder / "update-0147").is_dir() or not (folder / "code.csv").is_file():
         pytest.skip(f"the shared KBO files are not available ({folder} is absent)")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _close_store_readers():
+    """The register pages keep a read-only connection per store open; close them after a test."""
+    yield
+    from economy import kbo_store
+
+    kbo_store.readers_close()

@@ -9,6 +9,7 @@ import pytest
 from economy import figures as fig
 from economy import kbo_store as store
 from economy.models import KboFigure
+from economy.register import rules_fingerprint
 from economy.sample import kbo_sample_write
 from economy.services import _rules_and_overrides, kbo_import, snapshot_store_path
 from geo.selectors import postal_code_rows
@@ -29,6 +30,7 @@ DERIVED = (
 
 def assert_same_as_full_rebuild(snapshot, tmp_path):
     """Derived tables, figures and counts of `snapshot` equal a rebuild from scratch."""
+    store.readers_close()
     rebuilt = tmp_path / "rebuilt.duckdb"
     shutil.copyfile(snapshot_store_path(snapshot), rebuilt)
     con = store.connect(rebuilt)
@@ -46,6 +48,21 @@ def assert_same_as_full_rebuild(snapshot, tmp_path):
         for table in ("bxl_enterprise", "bxl_establishment"):
             rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             assert snapshot.counts[table] == rows
+        # The stored classification, reclassified for the touched enterprises only by the
+        # update, equals a classification of the whole store.
+        mapping, rules, _ = _rules_and_overrides()
+        fig.load_rules(con, rules, [])
+        fig.store_classification(
+            con, fingerprint=rules_fingerprint(rules), mapping_version=mapping.version
+        )
+        assert con.execute("SELECT incremental FROM inc.cls_meta").fetchone()[0] is True
+        assert not store.table_exists(con, "cls_touched_enterprise")
+        for table in fig.CLS_TABLES:
+            for a, b in ((table, f"inc.{table}"), (f"inc.{table}", table)):
+                extra = con.execute(
+                    f"SELECT count(*) FROM (SELECT * FROM {a} EXCEPT ALL SELECT * FROM {b})"
+                ).fetchone()[0]
+                assert extra == 0, f"{table}: {extra} rows of {a} not in {b}"
         con.execute("DETACH inc")
         _, rules, overrides = _rules_and_overrides()
         fig.load_rules(con, rules, overrides)

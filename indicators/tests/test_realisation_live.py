@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import coordinator, taskforce
 from indicators.realisation import realisation_series
 from monitoring import services
 from monitoring.models import ImplementationStatus, ReportingPeriod
-from monitoring.tests.factories import coordinator, taskforce
 from plan.models import Measure
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Users per role, reference data and reports for the tests of exports/imports, API, reminders and comments."""
+"""Reference data, reports, comments and one user per role for the tests of exports/imports, API,
+reminders and comments (the user factories live in accounts.tests.factories)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ from datetime import date
 
 import factory
 import pytest
-from django.contrib.auth import get_user_model
 
-from accounts.models import Profile, Role
+from accounts.models import Role
+from accounts.tests.factories import user_with_role
 from monitoring.models import Comment, ImplementationStatus, Report, ReportingPeriod
 from monitoring.reference import monitoring_reference_load
-from plan.models import Measure, Organisation
+from plan.models import Measure
 
 ORG_A, ORG_B = "actiris", "innoviris"
 MEASURE_A, MEASURE_B = "MET.4.1", "1.2.1"  # coordinated by Actiris only / by Innoviris only
@@ -24,25 +25,6 @@ ROLES = (
     "commission",
     "admin",
 )
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    first_name = factory.Sequence(lambda n: f"First{n}")
-
-
-def user_with_role(role: str, organisation: str | None = None, language: str = "nl", **kwargs):
-    user = UserFactory(
-        is_superuser=role == Role.ADMIN, is_staff=role in (Role.ADMIN, Role.TASKFORCE), **kwargs
-    )
-    org = Organisation.objects.get(slug=organisation) if organisation else None
-    Profile.objects.create(user=user, role=role, organisation=org, language=language)
-    return user
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

@@ -195,7 +195,7 @@ def test_create_api_token_command(users, capsys):
     assert capsys.readouterr().out.strip() != key
     with pytest.raises(CommandError):
         call_command("create_api_token", "nobody")
-    from monitoring.tests.factories_io import UserFactory
+    from accounts.tests.factories import UserFactory
 
     UserFactory(username="no-role")
     with pytest.raises(CommandError, match="no role"):

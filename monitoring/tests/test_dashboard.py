@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from accounts.tests.factories import user_for
 from monitoring import selectors
 from monitoring.models import ImplementationStatus, MeasurePlanning, Report, ReportingPeriod
+from monitoring.presenters import ROLLUP_GROUPINGS
 from monitoring.reference import monitoring_reference_load
-from monitoring.views_dashboard import ROLLUP_GROUPINGS
 
-from .factories_dashboard import milestone, period, report, user_for
+from .factories_dashboard import milestone, period, report
 
 PUBLIC_TABLES = (
     "status",

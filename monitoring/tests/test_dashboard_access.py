@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import INTERNAL_ROLES, ROLES, user_for
 from monitoring.models import Report
 from monitoring.reference import monitoring_reference_load
 
-from .factories_dashboard import INTERNAL_ROLES, ROLES, milestone, report, user_for
+from .factories_dashboard import milestone, report
 
 CODE = "C.5"
 PUBLIC_PAGES = (

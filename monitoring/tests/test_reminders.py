@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Role
+from accounts.tests.factories import user_with_role
 from monitoring.emails import reminder_messages_build, reminders_send
 from monitoring.models import ReminderLog, Report, ReportingPeriod
 from monitoring.tests.factories_io import (  # noqa: F401
@@ -21,9 +22,9 @@ from monitoring.tests.factories_io import (  # noqa: F401
     _english,
     _reference,
     _users,
-    user_with_role,
 )
-from plan.models import Measure, Organisation
+from plan.models import Measure
+from reference.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

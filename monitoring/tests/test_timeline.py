@@ -7,13 +7,15 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.tests.factories import user_for
 from monitoring import selectors
 from monitoring.models import MeasurePlanning, Report
+from monitoring.presenters import timeline_data
 from monitoring.reference import monitoring_reference_load
-from monitoring.views_dashboard import timeline_data
-from plan.models import Measure, Sector
+from plan.models import Measure
+from reference.models import Sector
 
-from .factories_dashboard import milestone, report, user_for
+from .factories_dashboard import milestone, report
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_groups_follow_the_plan_and_weighted_progress(reference):
     report("C.1", "2024-h1", status_key="completed", progress=100)
     data = timeline_data(grouping="sector", internal=False, today=date(2024, 9, 1))
     keys = [g.key for g in data["groups"]]
-    assert keys == [*Sector.objects.order_by("order").values_list("slug", flat=True), "none"]
+    assert keys == [*Sector.objects.ecosystems().values_list("slug", flat=True), "none"]
     construction = data["groups"][0]
     assert [r.measure.code for r in construction.rows][:2] == ["C.1", "C.2"]
     states = selectors.measure_states(measures=Measure.objects.filter(sector__slug="construction"))

@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role
+from accounts.tests.factories import coordinator, taskforce, user_with_role
 from monitoring import services
 from monitoring.models import Evidence, ImplementationStatus, Report, ReportingPeriod
-from monitoring.tests.factories import coordinator, taskforce, user_with_role
 from plan.models import Measure
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Role
+from accounts.tests.factories import coordinator, user_with_role
 from monitoring import services
 from monitoring.models import Evidence, ImplementationStatus, Milestone, Report, ReportingPeriod
-from monitoring.tests.factories import coordinator, user_with_role
 from plan.models import Measure
 
 pytestmark = pytest.mark.django_db

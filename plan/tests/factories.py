@@ -1,14 +1,7 @@
 import factory
 
-from plan.models import (
-    Measure,
-    MeasureCoordination,
-    Organisation,
-    OrganisationAlias,
-    PlanEdition,
-    PlanNode,
-    Sector,
-)
+from plan.models import Measure, MeasureCoordination, PlanEdition, PlanNode
+from reference.models import Organisation, OrganisationAlias, Sector
 
 
 class EditionFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,8 @@ import pytest
 from core.yamlfiles import DataFileError
 from plan import loader
 from plan.loader import plan_load, read_bundle
-from plan.models import Measure, MeasureCoordination, Organisation, PlanImport, PlanNode
+from plan.models import Measure, MeasureCoordination, PlanImport, PlanNode
+from reference.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

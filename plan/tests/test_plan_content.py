@@ -2,7 +2,8 @@
 
 import pytest
 
-from plan.models import CrossReference, Measure, Organisation, PlanNode, Sector
+from plan.models import CrossReference, Measure, PlanNode
+from reference.models import Organisation, Sector
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,11 @@ def test_numbered_proposals_are_kept_as_proposals():
 
 
 def test_structure_five_sectors_six_dimensions_four_challenges():
-    assert list(Sector.objects.values_list("slug", flat=True)) == [
+    assert list(Sector.objects.groupings().values_list("slug", flat=True)) == [
+        "circular",
+        "digital",
+    ]
+    assert list(Sector.objects.ecosystems().values_list("slug", flat=True)) == [
         "construction",
         "manufacturing",
         "agrofood",

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from plan.models import Measure, Organisation, PlanNode
+from plan.models import Measure, PlanNode
+from reference.models import Organisation
 
 pytestmark = pytest.mark.django_db
 LANGS = ["nl", "fr", "en"]

@@ -8,7 +8,10 @@ from economy.services import DEFAULT_MAPPING_FILE, mapping_load, snapshot_figure
 
 
 class Command(BaseCommand):
-    help = "Load a NACE → plan sector mapping file as the active mapping and recompute the current figures."
+    help = (
+        "Load a NACE → plan sector mapping file as the active mapping, reclassify the current "
+        "snapshot's store when the rules changed and recompute its figures."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_MAPPING_FILE))

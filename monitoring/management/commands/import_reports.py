@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import Progress
 
+from core.commands import problems_error
 from monitoring.importing import ImportFileError, reports_file_validate, reports_import
 
 
@@ -60,9 +61,6 @@ class Command(BaseCommand):
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         except ImportFileError as exc:
-            for problem in exc.problems:
-                console.print(f"[red]✗[/red] {problem}", highlight=False, markup=True)
-            raise CommandError(
-                f"{len(exc.problems)} problem(s) in {path.name}; nothing was changed."
-            ) from exc
+            # The shared printer: problems quote the file's data and are never read as markup.
+            raise problems_error(exc, what=path.name, console=console) from exc
         self.stdout.write(self.style.SUCCESS(f"{path.name}: {result.summary()}"))

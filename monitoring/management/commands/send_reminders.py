@@ -1,4 +1,5 @@
 from datetime import date
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +7,8 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
+from core.commands import problems_error
+from core.yamlfiles import DataFileError
 from monitoring.emails import reminder_messages_build, reminders_send
 from monitoring.models import ReportingPeriod
 
@@ -51,9 +54,21 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(messages)} message(s) would be sent; nothing was sent.")
             return
         sent = 0
+        problems: list[str] = []
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Sending reminders", total=len(messages))
             for message in messages:
-                sent += reminders_send(messages=[message], today=today_date)
+                try:
+                    sent += reminders_send(messages=[message], today=today_date)
+                except (SMTPException, OSError) as exc:
+                    # Nothing is logged for this message: the next run tries it again.
+                    problems.append(f"{message.to}: {exc}")
                 progress.advance(task)
+        if problems:
+            # The shared printer (never reads an address or a server's answer as markup).
+            problems_error(DataFileError(problems), what="sending", console=console)
+            raise CommandError(
+                f"{len(problems)} reminder message(s) could not be sent ({sent} sent); "
+                "the next run tries them again."
+            )
         self.stdout.write(self.style.SUCCESS(f"{sent} reminder message(s) sent."))

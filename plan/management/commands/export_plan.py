@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand
 
 from core.exports import table_to_csv
-from plan.selectors import measure_export_table, plan_export
+from plan.presenters import measure_export_table, plan_export
 
 
 class Command(BaseCommand):

@@ -1,42 +1,46 @@
-"""Reads for the productive-economy pages and API: the figures of a snapshot shaped as tables,
-the municipality map, the mapping rules of a sector and why an enterprise is in a sector.
+"""Presenters of the productive-economy pages and API: the figures of a snapshot shaped as
+tables, labels, chart and map shapes, the mapping rules of a sector and why an enterprise is in a
+sector.
 
 Every table is a core.exports.Table (codes and labels side by side), so the page shows and the
-download holds the same rows. Built on economy.selectors (figures, register lookups).
+download holds the same rows. Reads only through economy.selectors (no SQL here; the SVG
+municipality map geometry stays here until the shared map of core replaces it).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from core import maps
 from core.exports import Table
 from core.text import current_language
-from geo.models import BoundaryArea
-from geo.selectors import municipality_names
+from geo.selectors import (
+    boundary_credit,
+    municipality_features,
+    municipality_names,
+    region_outline_feature,
+)
+from reference.selectors import sector_choices as reference_sector_choices
+from reference.selectors import sector_codes, sector_labels
 
-from . import kbo_store as store
-from .models import ClassificationOverride, KboSnapshot, PlanSector, Scope, SectorRule
+from .models import KboSnapshot, Scope, SectorRule
 from .selectors import (
+    code_descriptions,
     creations_by_year,
     figure_breakdown,
     figure_table,
     figure_trend,
     figure_value,
     mapping_current,
-    snapshot_current,
 )
-from .services import normalize_enterprise_number, snapshot_store_path
+from .selectors import override_history as selected_override_history
 
 OTHER = "other"
 PERSON_TYPES = ("legal", "natural")
 FILTERS = ("sector", "municipality", "person_type")
-MAP_WIDTH = 600
-MAP_MIN_STEP = 1.5  # px
-MAP_CLASSES = 5  # colour classes for non-zero values (plus one for zero)
 
 
 # ---------------------------------------------------------------- labels
@@ -45,10 +49,7 @@ MAP_CLASSES = 5  # colour classes for non-zero values (plus one for zero)
 def sector_label(slug: str) -> str:
     if slug == OTHER:
         return _("Not in a plan sector")
-    try:
-        return str(PlanSector(slug).label)
-    except ValueError:
-        return slug
+    return sector_labels().get(slug, slug)
 
 
 def person_type_label(value: str) -> str:
@@ -64,7 +65,7 @@ def municipality_label(refnis: str, names: dict[str, dict[str, str]] | None = No
 
 
 def sector_choices() -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in PlanSector.choices]
+    return reference_sector_choices()
 
 
 def municipality_choices() -> list[tuple[str, str]]:
@@ -82,7 +83,7 @@ def filters_clean(raw) -> dict[str, str]:
     """Only known values survive: sector, municipality (REFNIS), person_type."""
     names = municipality_names()
     out = {}
-    if raw.get("sector") in PlanSector.values:
+    if raw.get("sector") in sector_codes():
         out["sector"] = raw["sector"]
     if raw.get("municipality") in names:
         out["municipality"] = raw["municipality"]
@@ -102,24 +103,7 @@ def single_filter(filters: dict[str, str]) -> dict[str, str] | None:
 
 def code_labels(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
     """(category, code) → {"nl", "fr"} from the current snapshot's code table ({} without one)."""
-    snapshot = snapshot_current()
-    if not keys or snapshot is None or not snapshot_store_path(snapshot).exists():
-        return {}
-    con = store.connect(snapshot_store_path(snapshot), read_only=True)
-    try:
-        con.execute("CREATE TEMP TABLE wanted (category VARCHAR, code VARCHAR)")
-        con.executemany("INSERT INTO wanted VALUES (?, ?)", sorted(keys))
-        rows = con.execute(
-            "SELECT c.Category, c.Code, c.Language, c.Description FROM code c "
-            "JOIN wanted w ON w.category = c.Category AND w.code = c.Code "
-            "WHERE c.Language IN ('NL', 'FR')"
-        ).fetchall()
-    finally:
-        con.close()
-    out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for category, code, language, description in rows:
-        out[(category, code)][language.lower()] = description
-    return dict(out)
+    return code_descriptions(keys=keys)
 
 
 # ---------------------------------------------------------------- overview tables
@@ -148,7 +132,7 @@ def sector_table(*, snapshot: KboSnapshot, filters: dict[str, str]) -> Table:
             "enterprises_core": core.get(slug) if core_only else None,
             "establishments": establishments.get(slug, 0),
         }
-        for slug in [*PlanSector.values, OTHER]
+        for slug in [*sector_codes(), OTHER]
     ]
     return Table(
         columns=("sector", "label", "enterprises", "enterprises_core", "establishments"),
@@ -374,117 +358,37 @@ def sector_rule_table(*, sector: str) -> Table:
 # ---------------------------------------------------------------- the map
 
 
-@dataclass
-class MapArea:
-    key: str
-    refnis: list[str]
-    label: str
-    value: int
-    level: int
-    d: str
-    link: str = ""
-    selected: bool = False
+def municipality_map(
+    *, values: dict[str, int], caption: str, query=None, map_id: str = "kbo-map"
+) -> maps.MapSpec | None:
+    """The municipality choropleth (core map component): the boundary areas (judicial canton
+    groups, the closest official boundaries available offline) coloured by the sum of `values`
+    (REFNIS → establishments) over their municipalities. An area of one municipality links to
+    the page filtered on it (`query`: the request's parameters, kept). None when the
+    boundaries are not loaded. The page's municipality table (#<map_id>-table) is the
+    accessible alternative."""
+    params = query.copy() if query is not None else QueryDict(mutable=True)
+    for key in ("table", "format", "page"):
+        params.pop(key, None)
 
+    def url_for(refnis: str) -> str:
+        params["municipality"] = refnis
+        return f"?{params.urlencode()}"
 
-@dataclass
-class MapData:
-    view_box: str
-    areas: list[MapArea]
-    legend: list[dict] = field(default_factory=list)
-    credit: str = ""
-
-
-def _ring_path(ring, project) -> str:
-    """One ring as SVG path data, dropping points closer than MAP_MIN_STEP px to the last kept
-    one (a choropleth needs no metre-level detail; this keeps the page light)."""
-    kept: list[tuple[float, float]] = []
-    for lon, lat in ring:
-        x, y = project(lon, lat)
-        if kept and abs(x - kept[-1][0]) < MAP_MIN_STEP and abs(y - kept[-1][1]) < MAP_MIN_STEP:
-            continue
-        kept.append((x, y))
-    if len(kept) < 3:
-        return ""
-    return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + "Z"
-
-
-def _levels(max_value: int) -> list[tuple[int, int]]:
-    """Upper bounds of the non-zero colour classes: equal intervals over 1..max."""
-    if max_value <= 0:
-        return []
-    bounds: list[tuple[int, int]] = []
-    low = 1
-    for i in range(1, MAP_CLASSES + 1):
-        high = max(low, math.ceil(max_value * i / MAP_CLASSES))
-        if bounds and high <= bounds[-1][1]:
-            continue
-        bounds.append((low, high))
-        low = high + 1
-        if high >= max_value:
-            break
-    return bounds
-
-
-def municipality_map(*, values: dict[str, int], selected: str = "") -> MapData | None:
-    """The boundary areas (judicial canton groups, the closest official boundaries available
-    offline) projected to SVG paths, each coloured by the sum of `values` (REFNIS → count) over
-    its municipalities; None when the boundaries are not loaded."""
-    areas = list(
-        BoundaryArea.objects.filter(kind=BoundaryArea.Kind.CANTON_GROUP)
-        .prefetch_related("municipalities")
-        .order_by("key")
-    )
-    if not areas:
+    features = municipality_features(values, url_for=url_for)
+    if not features:
         return None
-    lons, lats = [], []
-    for area in areas:
-        for polygon in area.geometry["coordinates"]:
-            for ring in polygon:
-                for lon, lat in ring:
-                    lons.append(lon)
-                    lats.append(lat)
-    min_lon, max_lon, min_lat, max_lat = min(lons), max(lons), min(lats), max(lats)
-    kx = math.cos(math.radians((min_lat + max_lat) / 2))
-    scale = MAP_WIDTH / ((max_lon - min_lon) * kx)
-    height = math.ceil((max_lat - min_lat) * scale)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon - min_lon) * kx * scale, (max_lat - lat) * scale
-
-    names = municipality_names()
-    totals = {
-        area.key: sum(values.get(m.refnis, 0) for m in area.municipalities.all()) for area in areas
-    }
-    bounds = _levels(max(totals.values(), default=0))
-    out: list[MapArea] = []
-    for area in areas:
-        refnis = sorted(m.refnis for m in area.municipalities.all())
-        value = totals[area.key]
-        level = next((i for i, (lo, hi) in enumerate(bounds, 1) if lo <= value <= hi), 0)
-        d = "".join(
-            _ring_path(ring, project)
-            for polygon in area.geometry["coordinates"]
-            for ring in polygon
-        )
-        out.append(
-            MapArea(
-                key=area.key,
-                refnis=refnis,
-                label=" / ".join(municipality_label(r, names) for r in refnis),
-                value=value,
-                level=level,
-                d=d,
-                selected=selected in refnis,
-            )
-        )
-    legend = [{"level": 0, "low": 0, "high": 0}] + [
-        {"level": i, "low": lo, "high": hi} for i, (lo, hi) in enumerate(bounds, 1)
-    ]
-    return MapData(
-        view_box=f"0 0 {MAP_WIDTH} {height}",
-        areas=out,
-        legend=legend,
-        credit=areas[0].source,
+    layers = [maps.choropleth(features, name=caption, unit=str(_("establishments")))]
+    outline = region_outline_feature()
+    if outline:
+        layers.append(maps.outline(outline))
+    return maps.MapSpec(
+        id=map_id,
+        title=caption,
+        layers=layers,
+        caption=caption,
+        table_id=f"{map_id}-table",
+        attribution=boundary_credit(),
     )
 
 
@@ -567,9 +471,4 @@ def enterprise_labels(*, detail: dict) -> dict:
 
 def override_history(*, enterprise_number: str) -> list:
     """Every recorded change of an enterprise's override, newest first (also after removal)."""
-    number = normalize_enterprise_number(enterprise_number)
-    return list(
-        ClassificationOverride.history.filter(enterprise_number=number)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
+    return selected_override_history(enterprise_number=enterprise_number)

@@ -1,0 +1,153 @@
+"""The Content-Security-Policy breaks no page: each kind of page in a real browser, with its
+scripts at work (HTMX filtering, the Vega-Lite chart, the map), reports no CSP violation and no
+console error."""
+
+import re
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from economy.tests.test_web import import_web_dump
+
+pytestmark = pytest.mark.e2e
+
+# Runs before any script of the page: keeps every violation the browser reports.
+LISTEN = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " +
+                    (e.sourceFile || "") + ":" + (e.lineNumber || ""));
+});
+"""
+
+
+@pytest.fixture
+def full_site(site, settings, tmp_path):
+    """The plan, the boordtabel, a few validated reports and a small KBO register."""
+    from indicators.loader import indicators_load_defaults
+    from monitoring.models import ImplementationStatus, Report, ReportingPeriod
+    from plan.models import Measure
+
+    indicators_load_defaults()
+    status = {s.key: s for s in ImplementationStatus.objects.all()}
+    for code, period, key, progress in (
+        ("C.1", "2023-h2", "in_progress", 45),
+        ("C.1", "2024-h2", "completed", 100),
+        ("1.1.1", "2024-h1", "advanced", 80),
+    ):
+        Report.objects.create(
+            measure=Measure.objects.get(code=code),
+            period=ReportingPeriod.objects.get(key=period),
+            state=Report.State.VALIDATED,
+            status=status[key],
+            progress=progress,
+        )
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    import_web_dump(tmp_path / "full", synthetic=True)
+    return site
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every CSP violation and console error it reports."""
+    problems: list[str] = []
+    page.add_init_script(LISTEN)
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.problems = problems
+    return page
+
+
+def violations(page) -> list[str]:
+    return page.evaluate("window.__csp || []")
+
+
+def visit(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
+def assert_clean(page, where: str) -> None:
+    found = violations(page) + page.problems
+    assert found == [], f"{where}: {found}"
+
+
+def test_no_csp_violation_on_any_kind_of_page(watched, full_site):
+    page, site = watched, full_site
+
+    visit(page, f"{site}/nl/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_clean(page, "home")
+
+    # The measures list, filtered with HTMX (results swapped in place, the URL pushed).
+    visit(page, f"{site}/nl/measures/")
+    page.locator("#measure-filters input[name=remark][value=QW]").check()
+    expect(page).to_have_url(re.compile(r"remark=QW"))
+    expect(page.locator(".measure-card").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert_clean(page, "measures, filtered")
+
+    visit(page, f"{site}/nl/measures/C.1/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("C.1")
+    assert_clean(page, "measure")
+
+    for path in ("/nl/monitoring/", "/nl/monitoring/timeline/"):
+        visit(page, site + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_clean(page, path)
+
+    visit(page, f"{site}/nl/boordtabel/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_clean(page, "boordtabel")
+
+    # The indicator's Vega-Lite chart is drawn, without eval and without inline styles.
+    visit(page, f"{site}/nl/boordtabel/T1-JOBS/")
+    expect(page.locator("#indicator-chart svg")).to_be_visible()
+    page.locator("#indicator-chart svg").hover()
+    assert_clean(page, "indicator")
+
+    visit(page, f"{site}/nl/economy/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_clean(page, "economy")
+
+    visit(page, f"{site}/nl/accounts/login/")
+    assert_clean(page, "login")
+
+
+def test_the_chart_needs_no_eval_when_embedded_with_the_interpreter(watched, full_site):
+    """How 'unsafe-eval' and the Vega style hashes can leave the policy (docs/deploy.md): with
+    vegaEmbed's {ast: true} (vega-embed bundles vega-interpreter) and its two default styles off,
+    the chart draws under script-src 'self' and style-src 'self'. Checked here by serving the page
+    with that stricter policy and indicator.js with those options."""
+    page, site = watched, full_site
+    script = (settings.BASE_DIR / "indicators/static/indicators/indicator.js").read_text()
+    embed_options = '{ renderer: "svg", actions: false'
+    assert embed_options in script, "indicator.js changed: update this test"
+    script = script.replace(
+        embed_options,
+        embed_options + ", ast: true, defaultStyle: false, tooltip: { disableDefaultStyle: true }",
+    )
+
+    def strict(route):
+        response = route.fetch()
+        policy = response.headers["content-security-policy"].replace(" 'unsafe-eval'", "")
+        policy = re.sub(r" 'sha256-[^']+'", "", policy)
+        assert "script-src 'self';" in policy and "style-src 'self';" in policy
+        route.fulfill(
+            response=response, headers={**response.headers, "content-security-policy": policy}
+        )
+
+    page.route(re.compile(r"/nl/boordtabel/T1-JOBS/$"), strict)
+    page.route(
+        re.compile(r"/indicators/indicator\.js"),
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=script),
+    )
+    visit(page, f"{site}/nl/boordtabel/T1-JOBS/")
+    expect(page.locator("#indicator-chart svg")).to_be_visible()
+    page.locator("#indicator-chart svg").hover()
+    assert_clean(page, "indicator under the strict policy")
