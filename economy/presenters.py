@@ -26,8 +26,9 @@ from geo.selectors import (
 from reference.selectors import sector_choices as reference_sector_choices
 from reference.selectors import sector_codes, sector_labels
 
-from .models import KboSnapshot, Scope, SectorRule
+from .models import KboSnapshot, Scope
 from .selectors import (
+    active_rules,
     code_descriptions,
     creations_by_year,
     figure_breakdown,
@@ -46,10 +47,11 @@ FILTERS = ("sector", "municipality", "person_type")
 # ---------------------------------------------------------------- labels
 
 
-def sector_label(slug: str) -> str:
+def sector_label(slug: str, labels: dict[str, str] | None = None) -> str:
+    """A sector's name; pass `labels` (reference sector_labels()) when labelling many."""
     if slug == OTHER:
         return _("Not in a plan sector")
-    return sector_labels().get(slug, slug)
+    return (labels if labels is not None else sector_labels()).get(slug, slug)
 
 
 def person_type_label(value: str) -> str:
@@ -68,8 +70,8 @@ def sector_choices() -> list[tuple[str, str]]:
     return reference_sector_choices()
 
 
-def municipality_choices() -> list[tuple[str, str]]:
-    names = municipality_names()
+def municipality_choices(names: dict[str, dict[str, str]] | None = None) -> list[tuple[str, str]]:
+    names = names if names is not None else municipality_names()
     return sorted(
         ((refnis, municipality_label(refnis, names)) for refnis in names), key=lambda c: c[1]
     )
@@ -399,38 +401,40 @@ def enterprise_classification_reasons(*, detail: dict) -> list[dict]:
     """Why the enterprise is in each of its sectors: the editor's override, or the mapping rules
     its preferred MAIN/SECO activities (own or of its establishments) match."""
     override = detail.get("override")
+    labels = sector_labels()
     if override is not None:
         return [
             {
                 "sector": s,
-                "label": sector_label(s),
+                "label": sector_label(s, labels),
                 "scope": Scope.CORE,
                 "override": True,
                 "matches": [],
             }
             for s in override.sectors
         ]
-    mapping = mapping_current()
-    rules: list[SectorRule] = list(mapping.rules.all()) if mapping else []
+    active = active_rules()  # cached per process, by the rules' (nace_version, prefix)
+    by_prefix = active.by_prefix if active is not None else {}
     by_sector: dict[str, list[dict]] = defaultdict(list)
     for activity in detail.get("activities", []):
         if not activity.get("preferred") or activity["classification"] not in ("MAIN", "SECO"):
             continue
-        for rule in rules:
-            if rule.nace_version == activity["nace_version"] and activity["nace_code"].startswith(
-                rule.prefix
-            ):
-                by_sector[rule.sector].append(
-                    {
-                        "entity": activity["entity"],
-                        "nace_version": activity["nace_version"],
-                        "nace_code": activity["nace_code"],
-                        "classification": activity["classification"],
-                        "prefix": rule.prefix,
-                        "scope": rule.scope,
-                        "note": rule.note,
-                    }
-                )
+        version, code = activity["nace_version"], activity["nace_code"]
+        matched = sorted(
+            rule for n in range(1, len(code) + 1) for rule in by_prefix.get((version, code[:n]), ())
+        )
+        for _version, prefix, sector, scope, note in matched:
+            by_sector[sector].append(
+                {
+                    "entity": activity["entity"],
+                    "nace_version": version,
+                    "nace_code": code,
+                    "classification": activity["classification"],
+                    "prefix": prefix,
+                    "scope": scope,
+                    "note": note,
+                }
+            )
     out = []
     for row in detail.get("sectors", []):
         matches = by_sector.get(row["sector"], [])
@@ -443,7 +447,7 @@ def enterprise_classification_reasons(*, detail: dict) -> list[dict]:
         out.append(
             {
                 "sector": row["sector"],
-                "label": sector_label(row["sector"]),
+                "label": sector_label(row["sector"], labels),
                 "scope": row["scope"],
                 "override": False,
                 "matches": unique,
@@ -460,7 +464,8 @@ def enterprise_labels(*, detail: dict) -> dict:
         keys.add(("JuridicalForm", detail["juridical_form"]))
     if detail.get("juridical_situation"):
         keys.add(("JuridicalSituation", detail["juridical_situation"]))
-    labels = code_labels(keys=keys)
+    stored = detail.get("code_labels")
+    labels = stored if stored is not None else code_labels(keys=keys)
     return {
         "juridical_form": labels.get(("JuridicalForm", detail.get("juridical_form") or ""), {}),
         "juridical_situation": labels.get(

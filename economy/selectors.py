@@ -394,10 +394,6 @@ def _overrides() -> dict[str, list[str]]:
 
 
 SEARCH_COLUMNS = "enterprise, person_type, name, municipalities, sectors, main_nace"
-# Above this many hits a search may report "more than COUNT_CAP" instead of an exact total
-# (enterprise_search(count_cap=…)): counting every enterprise with an "a" in a name means
-# scanning every name, while the first matches are found at once.
-COUNT_CAP = 10_000
 _PAST = "\U0010ffff"  # sorts after every character: [prefix, prefix + _PAST) is a prefix range
 
 
@@ -494,7 +490,6 @@ def enterprise_search(
     limit: int = 50,
     offset: int = 0,
     count: bool = True,
-    count_cap: int | None = None,
     snapshot: KboSnapshot | None = None,
 ) -> tuple[int, list[EnterpriseHit]]:
     """Enterprises present in the Region matching every given criterion, by enterprise number.
@@ -504,8 +499,7 @@ def enterprise_search(
     the enterprise or of one of its establishments); `nace` a code prefix of any of its
     activities (preferred version). Reads the stored classification (`cls_enterprise`) with the
     overrides on top. Returns (total, one page of hits); with count=False the total is not
-    counted (-1), for a page whose total is already known. With `count_cap`, a total above the
-    cap is returned as cap + 1 ("more than cap") without counting the rest.
+    counted (-1), for a page whose total is already known.
 
     One scan finds the matching numbers (the total and the page's numbers); the page's rows
     are then read by number (indexed), so sorting never carries the wide columns.
@@ -527,8 +521,6 @@ def enterprise_search(
         )
         limit, offset = max(0, int(limit)), max(0, int(offset))
         matches = f"SELECT enterprise FROM cls_enterprise WHERE {condition}"
-        if count_cap is not None:
-            matches += f" LIMIT {int(count_cap) + 1}"
         total, numbers = -1, []
         if count and limit == 0:
             total = con.execute(f"SELECT count(*) FROM ({matches})", params).fetchone()[0]

@@ -202,6 +202,7 @@ def classification_override_set(
         override.updated_by = user if getattr(user, "pk", None) else None
         if user is not None and getattr(user, "pk", None):
             override._history_user = user
+        override._change_reason = override.reason[:100]
         override.save()
     _figures_refresh_later()
     return override
@@ -221,7 +222,9 @@ def _figures_refresh_later() -> None:
         tasks.enqueue_figures_refresh(current.pk)
 
 
-def classification_override_remove(*, enterprise_number: str, user=None) -> None:
+def classification_override_remove(*, enterprise_number: str, user=None, reason: str = "") -> None:
+    """Remove an editor's classification (the NACE codes classify the enterprise again); the
+    history row keeps who removed it and why."""
     _check_override_access(user)
     number = normalize_enterprise_number(enterprise_number)
     override = ClassificationOverride.objects.filter(enterprise_number=number).first()
@@ -229,6 +232,7 @@ def classification_override_remove(*, enterprise_number: str, user=None) -> None
         return
     if user is not None and getattr(user, "pk", None):
         override._history_user = user
+    override._change_reason = (reason or "").strip()[:100] or "remove"
     override.delete()
     _figures_refresh_later()
 

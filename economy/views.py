@@ -15,12 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from simple_history.utils import update_change_reason
 
 from accounts import access
 from core import charts
 from core.exports import Table, export_if_requested
-from reference.selectors import sector_codes
+from reference.selectors import sector_codes, sector_labels
 
 from . import presenters as ws
 from .models import ClassificationOverride
@@ -197,15 +196,16 @@ class SearchForm(forms.Form):
     sector = forms.ChoiceField(label=gettext_lazy("Plan sector"), required=False)
     person_type = forms.ChoiceField(label=gettext_lazy("Legal or natural person"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, names=None, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["municipality"].choices = everything + ws.municipality_choices()
+        self.fields["municipality"].choices = everything + ws.municipality_choices(names)
         self.fields["sector"].choices = everything + ws.sector_choices()
         self.fields["person_type"].choices = everything + ws.person_type_choices()
 
 
 def _hit_rows(hits, names) -> list[dict]:
+    sectors = sector_labels()  # once per page, not per hit
     return [
         {
             "enterprise_number": h.enterprise_number,
@@ -215,7 +215,7 @@ def _hit_rows(hits, names) -> list[dict]:
             "municipalities": h.municipalities,
             "municipality_labels": [ws.municipality_label(r, names) for r in h.municipalities],
             "sectors": h.sectors,
-            "sector_labels": [ws.sector_label(s) for s in h.sectors],
+            "sector_labels": [ws.sector_label(s, sectors) for s in h.sectors],
             "main_nace": h.main_nace,
         }
         for h in hits
@@ -233,10 +233,11 @@ SEARCH_COLUMNS = (
 
 
 class _Hits:
-    """A lazily paginated sequence for Django's Paginator: each page is one search query."""
+    """A lazily paginated sequence for Django's Paginator: each page is one search query (the
+    page fetched with the total is reused)."""
 
-    def __init__(self, total: int, fetch):
-        self.total, self.fetch = total, fetch
+    def __init__(self, total: int, fetch, first: tuple[int, list[dict]] | None = None):
+        self.total, self.fetch, self.first = total, fetch, first
 
     def count(self) -> int:
         return self.total
@@ -245,12 +246,27 @@ class _Hits:
         return self.total
 
     def __getitem__(self, item):
-        return self.fetch(item.start or 0, (item.stop or self.total) - (item.start or 0))
+        start = item.start or 0
+        limit = (item.stop or self.total) - start
+        if self.first is not None and self.first[0] == start and len(self.first[1]) >= limit:
+            return self.first[1][:limit]
+        return self.fetch(start, limit)
+
+
+def _page_number(raw) -> int:
+    """The requested page as Paginator.get_page reads it (not a number: the first)."""
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
 
 
 def search(request):
+    from geo.selectors import municipality_names
+
     snapshot = snapshot_current()
-    form = SearchForm(request.GET or None)
+    names = municipality_names()
+    form = SearchForm(request.GET or None, names=names)
     criteria = form.cleaned_data if form.is_valid() else {}
     criteria = {k: v.strip() for k, v in criteria.items() if v and v.strip()}
     if "q" in criteria:
@@ -258,14 +274,13 @@ def search(request):
     context = {"snapshot": snapshot, "form": form, "criteria": criteria}
     if snapshot is None:
         return render(request, "economy/search.html", context)
-    from geo.selectors import municipality_names
-
-    names = municipality_names()
     exported = export_if_requested(
         request,
         lambda: Table(
             columns=SEARCH_COLUMNS,
-            rows=_hit_rows(enterprise_search(**criteria, limit=EXPORT_LIMIT)[1], names),
+            rows=_hit_rows(
+                enterprise_search(**criteria, limit=EXPORT_LIMIT, snapshot=snapshot)[1], names
+            ),
         ),
         f"{_basename(snapshot)}-enterprises",
     )
@@ -273,11 +288,17 @@ def search(request):
         return exported
 
     def fetch(offset: int, limit: int) -> list[dict]:
-        hits = enterprise_search(**criteria, limit=limit, offset=offset, count=False)[1]
+        hits = enterprise_search(
+            **criteria, limit=limit, offset=offset, count=False, snapshot=snapshot
+        )[1]
         return _hit_rows(hits, names)
 
-    total, _first = enterprise_search(**criteria, limit=0)
-    page: Page = Paginator(_Hits(total, fetch), PAGE_SIZE).get_page(request.GET.get("page"))
+    # the total and the requested page in one search (a page past the end: the last one,
+    # fetched by the paginator)
+    offset = (_page_number(request.GET.get("page")) - 1) * PAGE_SIZE
+    total, hits = enterprise_search(**criteria, limit=PAGE_SIZE, offset=offset, snapshot=snapshot)
+    first = (offset, _hit_rows(hits, names)) if hits else None
+    page: Page = Paginator(_Hits(total, fetch, first), PAGE_SIZE).get_page(request.GET.get("page"))
     context.update(
         page=page,
         total=total,
@@ -287,7 +308,7 @@ def search(request):
     return render(request, "economy/search.html", context)
 
 
-def _entity_groups(detail: dict) -> tuple[list[dict], dict]:
+def _entity_groups(detail: dict, names: dict) -> tuple[list[dict], dict]:
     """The enterprise's own data and one block per establishment (names, addresses, activities)."""
     by_entity: dict[str, dict] = {}
 
@@ -301,7 +322,7 @@ def _entity_groups(detail: dict) -> tuple[list[dict], dict]:
     for establishment in detail["establishments"]:
         block(establishment["establishment"]).update(establishment)
         by_entity[establishment["establishment"]]["municipality_label"] = (
-            ws.municipality_label(establishment["refnis"]) if establishment["refnis"] else ""
+            ws.municipality_label(establishment["refnis"], names) if establishment["refnis"] else ""
         )
     types = {
         "001": _("name"),
@@ -315,7 +336,9 @@ def _entity_groups(detail: dict) -> tuple[list[dict], dict]:
         row["lang"] = languages.get(row["language"], "")
         block(row["entity"])["names"].append(row)
     for row in detail["addresses"]:
-        row["municipality_label"] = ws.municipality_label(row["refnis"]) if row["refnis"] else ""
+        row["municipality_label"] = (
+            ws.municipality_label(row["refnis"], names) if row["refnis"] else ""
+        )
         block(row["entity"])["addresses"].append(row)
     for row in detail["activities"]:
         block(row["entity"])["activities"].append(row)
@@ -330,10 +353,13 @@ def enterprise(request, number: str):
     snapshot = snapshot_current()
     if snapshot is None:
         return render(request, "economy/enterprise.html", {"snapshot": None, "number": number})
-    detail = enterprise_detail(enterprise_number=canonical)
+    detail = enterprise_detail(enterprise_number=canonical, snapshot=snapshot)
     if detail is None:
         raise Http404(_("No enterprise with this number in the Region in the current snapshot."))
-    establishments, own = _entity_groups(detail)
+    from geo.selectors import municipality_names
+
+    names = municipality_names()
+    establishments, own = _entity_groups(detail, names)
     context = {
         "snapshot": snapshot,
         "number": canonical,
@@ -345,7 +371,7 @@ def enterprise(request, number: str):
         "person_type_label": _("legal person")
         if detail["person_type"] == "legal"
         else _("natural person"),
-        "seat_label": ws.municipality_label(detail["seat_municipality"])
+        "seat_label": ws.municipality_label(detail["seat_municipality"], names)
         if detail["seat_municipality"]
         else "",
         "can_override": access.can_override_classification(request.user),
@@ -400,9 +426,9 @@ def override(request, number: str):
                 if current is None:
                     messages.info(request, _("This enterprise has no override to remove."))
                 else:
-                    classification_override_remove(enterprise_number=canonical, user=request.user)
-                    # The service keeps no reason for a removal: record it on the history row.
-                    update_change_reason(current, reason[:100])
+                    classification_override_remove(
+                        enterprise_number=canonical, user=request.user, reason=reason
+                    )
                     messages.success(
                         request,
                         _("The override is removed: the NACE codes classify this enterprise."),

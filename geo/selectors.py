@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from django.db.models import QuerySet
-
 from core.maps import SIMPLIFY_TOLERANCE, feature
 from core.text import current_language, fold
 
 from .models import BoundaryArea, Municipality
-
-
-def municipality_list() -> QuerySet[Municipality]:
-    return Municipality.objects.select_related("boundary").order_by("refnis")
 
 
 def municipality_names() -> dict[str, dict[str, str]]:
@@ -50,47 +44,6 @@ def municipality_for_address(*, postal_code: str, name: str = "") -> str | None:
         if folded and folded in (fold(m.name_nl), fold(m.name_fr)):
             return m.refnis
     return None
-
-
-def boundaries_geojson(*, values: dict[str, float] | None = None) -> dict:
-    """A GeoJSON FeatureCollection of the canton-group areas, for a municipality choropleth.
-
-    Each feature lists its municipalities (REFNIS) and, when `values` (REFNIS → number) is
-    given, the sum over them as `value`. The credit travels with the data.
-    """
-    features = []
-    source = ""
-    for area in BoundaryArea.objects.filter(kind=BoundaryArea.Kind.CANTON_GROUP).prefetch_related(
-        "municipalities"
-    ):
-        refnis = sorted(m.refnis for m in area.municipalities.all())
-        properties = {
-            "key": area.key,
-            "municipalities": refnis,
-            "name_nl": area.name_nl,
-            "name_fr": area.name_fr,
-            "name_en": area.name_en,
-        }
-        if values is not None:
-            properties["value"] = sum(values.get(r, 0) for r in refnis)
-        features.append({"type": "Feature", "properties": properties, "geometry": area.geometry})
-        source = area.source
-    return {"type": "FeatureCollection", "features": features, "attribution": source}
-
-
-def region_outline_geojson() -> dict | None:
-    area = BoundaryArea.objects.filter(kind=BoundaryArea.Kind.REGION).first()
-    if area is None:
-        return None
-    return {
-        "type": "Feature",
-        "properties": {"key": area.key, "name_nl": area.name_nl, "name_fr": area.name_fr},
-        "geometry": area.geometry,
-        "attribution": area.source,
-    }
-
-
-# ---------------------------------------------------------------- features for core.maps
 
 
 def _municipality_name(municipality: Municipality, lang: str) -> str:

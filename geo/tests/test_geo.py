@@ -2,10 +2,11 @@ import pytest
 
 from geo.models import BoundaryArea, Municipality
 from geo.selectors import (
-    boundaries_geojson,
+    boundary_credit,
+    municipality_features,
     municipality_for_address,
     postal_code_rows,
-    region_outline_geojson,
+    region_outline_feature,
 )
 from geo.services import geo_load
 
@@ -39,16 +40,14 @@ def test_shared_postal_codes_are_decided_by_the_name(loaded):
 
 
 def test_boundaries_for_a_choropleth(loaded):
-    collection = boundaries_geojson(values={"21001": 3, "21018": 2, "21019": 5})
-    assert collection["type"] == "FeatureCollection"
-    assert "National Geographic Institute" in collection["attribution"]
-    features = {tuple(f["properties"]["municipalities"]): f for f in collection["features"]}
-    assert len(features) == 14  # 19 municipalities; three cantons cover several of them
-    assert features[("21001",)]["properties"]["value"] == 3
-    assert features[("21018", "21019")]["properties"]["value"] == 7
-    assert all(f["geometry"]["type"] == "MultiPolygon" for f in collection["features"])
-    assert sum(len(f["properties"]["municipalities"]) for f in collection["features"]) == 19
-    assert region_outline_geojson()["geometry"]["coordinates"]
+    features = municipality_features({"21001": 3, "21018": 2, "21019": 5})
+    by_municipalities = {tuple(f["properties"]["municipalities"]): f for f in features}
+    assert len(by_municipalities) == 14  # 19 municipalities; three cantons cover several of them
+    assert by_municipalities[("21001",)]["properties"]["value"] == 3
+    assert by_municipalities[("21018", "21019")]["properties"]["value"] == 7
+    assert sum(len(f["properties"]["municipalities"]) for f in features) == 19
+    assert "National Geographic Institute" in boundary_credit()
+    assert region_outline_feature()["geometry"]["coordinates"]
 
 
 def test_idempotent(loaded):
