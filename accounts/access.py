@@ -159,3 +159,18 @@ def can_use_workspace(user) -> bool:
 def can_override_classification(user) -> bool:
     """Change the plan-sector classification of an enterprise (economy): task force and staff."""
     return bool(getattr(user, "is_authenticated", False) and (user.is_staff or is_taskforce(user)))
+
+
+# ---------------------------------------------------------------- the ecosystem map
+
+
+def can_edit_ecosystem(user) -> bool:
+    """Edit actors and relations, merge duplicates, accept suggestions and proposals, run the
+    metrics: the task force and staff."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_staff or is_taskforce(user)))
+
+
+def can_propose_ecosystem(user) -> bool:
+    """Propose additions and corrections to the ecosystem map (moderated by the task force):
+    coordinating bodies and the industry commission; editors may too."""
+    return can_edit_ecosystem(user) or user_role(user) in (Role.COORDINATOR, Role.COMMISSION)

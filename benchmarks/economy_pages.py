@@ -12,11 +12,13 @@ then the median and p95 of:
 - the search page (`/nl/economy/enterprises/?…`, first page and total) through Django's test
   client, i.e. the server's time without network, for one letter, a common word, a rare word,
   an accented word, a number prefix, a full number, an empty query with a sector filter and a
-  NACE filter; and the raw selector `enterprise_search` (count + first page) for the same;
+  NACE filter; and the raw selector `enterprise_search` (count + first page, one call as the
+  page makes it) for the same;
 - the enterprise page (`/nl/economy/enterprise/<number>/`) and the raw `enterprise_detail` for
   several enterprises (with many establishments, a natural person, a random one).
 
-Figures only: nothing is asserted. Recorded in docs/benchmarks.md (economy section).
+The load average and a floor (`/healthz`, the home page) are measured in the same run: on a
+shared machine, compare the pages to the floor. Figures only: nothing is asserted. Recorded in docs/benchmarks.md (economy section).
 """
 
 from __future__ import annotations
@@ -46,6 +48,13 @@ def bruprod(args: list[str], env: dict) -> tuple[float, str]:
     if run.returncode != 0:
         raise SystemExit(f"bruprod {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}")
     return elapsed, run.stdout + run.stderr
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
 
 
 def timings(call, runs: int) -> dict:
@@ -174,6 +183,23 @@ def main() -> None:
             "nace=62, municipality=21004": {"nace": "62", "municipality": "21004"},
         }
         client = Client()
+        results["loadavg_start"] = loadavg()
+        print(f"load average {results['loadavg_start']} ({os.cpu_count()} CPUs)", flush=True)
+        # The floor in the same run: what any request costs on this machine right now (the
+        # middleware alone; the home page with the site's base template).
+        results["floor"] = {}
+        for label, url in (("/healthz", "/healthz"), ("home page /nl/", "/nl/")):
+
+            def floor(url=url):
+                response = client.get(url)
+                assert response.status_code == 200, response.status_code
+
+            results["floor"][label] = timings(floor, args.runs)
+            row = results["floor"][label]
+            print(
+                f"floor  {label:45} page median {row['median_ms']:6.1f} ms p95 {row['p95_ms']:6.1f}",
+                flush=True,
+            )
         with translation.override("nl"):
             search_url = reverse("economy:search")
             results["search"] = {}
@@ -186,8 +212,7 @@ def main() -> None:
                     assert response.status_code == 200, response.status_code
 
                 def raw(criteria=criteria):
-                    enterprise_search(**criteria, limit=0)
-                    enterprise_search(**criteria, limit=25)
+                    enterprise_search(**criteria, limit=25)  # the total and the first page
 
                 row = {
                     "total": total,
@@ -235,6 +260,8 @@ def main() -> None:
         pages = [r["page"]["median_ms"] for r in results["search"].values()]
         details = [r["page"]["median_ms"] for r in results["detail"].values()]
         results["worst_median_ms"] = {"search_page": max(pages), "detail_page": max(details)}
+        results["loadavg_end"] = loadavg()
+        print(f"load average {results['loadavg_end']}", flush=True)
         print(
             f"Worst medians: search page {max(pages):.1f} ms, detail page {max(details):.1f} ms",
             flush=True,

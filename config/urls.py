@@ -33,17 +33,10 @@ urlpatterns = [
     path("api/v1/", include("monitoring.api_urls")),
     path("api/v1/", include("indicators.api_urls")),
     path("api/v1/", include("economy.api_urls")),
+    path("api/v1/", include("ecosystem.api_urls")),
     path(
         "api/v1/schema/",
-        SpectacularAPIView.as_view(
-            # Every operation documents its error responses (core.api.add_error_responses).
-            custom_settings={
-                "POSTPROCESSING_HOOKS": [
-                    "drf_spectacular.hooks.postprocess_schema_enums",
-                    "core.api.add_error_responses",
-                ]
-            }
-        ),
+        SpectacularAPIView.as_view(),
         name="api-schema",
     ),
     path("api/v1/docs/", api_docs, name="api-docs"),
@@ -59,6 +52,7 @@ urlpatterns += i18n_patterns(
     path("monitoring/", include("monitoring.urls")),
     path("boordtabel/", include("indicators.urls")),
     path("economy/", include("economy.urls")),
+    path("ecosystem/", include("ecosystem.urls")),
     prefix_default_language=True,
 )
 

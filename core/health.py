@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.utils import timezone
 
@@ -65,7 +65,7 @@ def check_cache() -> dict:
     cache.set(key, value, timeout=30)
     read = cache.get(key)
     cache.delete(key)
-    backend = type(cache).__name__
+    backend = type(caches["default"]).__name__
     if read != value:
         return {"status": ERROR, "backend": backend, "error": "value not read back"}
     return {"status": OK, "backend": backend, "ms": _ms(start)}

@@ -34,8 +34,9 @@ from django.utils.translation import gettext as _
 TEXT_MAX_CHARS = 1_000_000
 # csv.field_size_limit (characters): a cell may hold a long narrative, not an unbounded one.
 CSV_FIELD_LIMIT = 1024 * 1024
-# A YAML data file (the largest plan file is ~200 KB).
-YAML_MAX_BYTES = 10 * 1024 * 1024
+# A YAML data file: five times the largest plan file (~200 KB). PyYAML reads ~1 MB in seconds;
+# a larger file (a 50 MB title) is refused before it is parsed.
+YAML_MAX_BYTES = 1024 * 1024
 # An XLSX is a zip: its members may unpack to at most this many bytes, at most this ratio.
 XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
 XLSX_MAX_RATIO = 100

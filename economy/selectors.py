@@ -522,9 +522,11 @@ def enterprise_search(
         limit, offset = max(0, int(limit)), max(0, int(offset))
         matches = f"SELECT enterprise FROM cls_enterprise WHERE {condition}"
         total, numbers = -1, []
-        if count and limit == 0:
+        if count and (limit == 0 or condition == "TRUE"):
+            # no criterion: count(*) comes from the table's metadata, the page is a top-N
+            # (below) over the narrow number column
             total = con.execute(f"SELECT count(*) FROM ({matches})", params).fetchone()[0]
-        elif count:
+        if count and limit > 0 and condition != "TRUE":
             rows = con.execute(
                 f"""
                 WITH m AS MATERIALIZED ({matches})
@@ -536,7 +538,7 @@ def enterprise_search(
             ).fetchall()
             total = rows[0][0]
             numbers = [r[1] for r in rows if r[1] is not None]
-        elif limit > 0:
+        elif limit > 0 and (not count or condition == "TRUE"):
             numbers = [
                 r[0]
                 for r in con.execute(

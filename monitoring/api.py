@@ -5,7 +5,9 @@
 - `reports/`: for reporters, with an API token (`bruprod create-api-token USERNAME`) or a session:
   read, create or update the draft report of a measure the user's organisation coordinates, and
   submit it. Writes go through monitoring.services: 403 for another organisation's measure, 409
-  when the report changed since the `version` the client sent (or its state forbids the change).
+  when the report changed since the `version` the client sent (or its state forbids the change),
+  and for a create (`version` 0 or none) when someone else created the report first; an update
+  without a `version` is a 400.
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import access
+from accounts.backends import DemoAwareTokenAuthentication
 from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin
 from core.validation import DecimalFitsValidator, validate_long_text
 from plan.models import Measure
@@ -288,7 +291,7 @@ def _validation_error(exc: ValidationError, code: int = status.HTTP_400_BAD_REQU
 
 
 class ReporterAPIView(CheckedQueryMixin, APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [DemoAwareTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
     def _target(self, request, code: str, period: str) -> tuple[Measure, ReportingPeriod]:

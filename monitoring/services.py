@@ -107,13 +107,22 @@ def report_changes_since(report: Report, version: int) -> list[tuple[str, object
 
 
 def _locked_report(report: Report, expected_version: int | None) -> Report:
-    """Reload the report under a row lock and refuse if it moved since the editor loaded it."""
+    """Reload the report under a row lock and refuse if it moved since the editor loaded it.
+    Every write says which version it read: no version is a ValidationError, never a blind
+    overwrite."""
     current = (
         Report.objects.select_for_update()
         .select_related("period", "measure", "status")
         .get(pk=report.pk)
     )
-    if expected_version is not None and current.version != expected_version:
+    if expected_version is None:
+        raise ValidationError(
+            {
+                "version": _("This report exists: send the version you read (now %(version)s).")
+                % {"version": current.version}
+            }
+        )
+    if current.version != expected_version:
         raise ConcurrentEditError(current, report_changes_since(current, expected_version))
     return current
 
@@ -234,7 +243,7 @@ def _action_label(action: str) -> str:
 
 
 @transaction.atomic
-def report_submit(*, user, report: Report, expected_version: int | None = None) -> Report:
+def report_submit(*, user, report: Report, expected_version: int | None) -> Report:
     if not access.can_report_on(user, report.measure):
         raise PermissionDenied(
             _("You cannot report on measure %(code)s.") % {"code": report.measure.code}
@@ -251,7 +260,7 @@ def report_submit(*, user, report: Report, expected_version: int | None = None) 
 
 @transaction.atomic
 def report_return(
-    *, user, report: Report, comment: str, expected_version: int | None = None
+    *, user, report: Report, comment: str, expected_version: int | None
 ) -> Report:
     if not access.can_validate(user):
         raise PermissionDenied(_("Only the task force returns reports."))
@@ -267,7 +276,7 @@ def report_return(
 
 
 @transaction.atomic
-def report_validate(*, user, report: Report, expected_version: int | None = None) -> Report:
+def report_validate(*, user, report: Report, expected_version: int | None) -> Report:
     if not access.can_validate(user):
         raise PermissionDenied(_("Only the task force validates reports."))
     report = _locked_report(report, expected_version)

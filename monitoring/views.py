@@ -119,12 +119,12 @@ def report_edit(request, code: str, period: str):
         "editable": editable,
     }
     if conflict:
-        code = 409
+        http_status = 409
     elif request.method == "POST" and "version" in form.errors:
-        code = 400  # an update without the version it was made on
+        http_status = 400  # an update without the version it was made on
     else:
-        code = 200
-    return render(request, "monitoring/report_edit.html", context, status=code)
+        http_status = 200
+    return render(request, "monitoring/report_edit.html", context, status=http_status)
 
 
 def _visible_report(request, pk: int):

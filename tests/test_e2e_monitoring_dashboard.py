@@ -89,7 +89,7 @@ def test_timeline_grouping_and_table_view_by_keyboard(page, history):
     expect(page.locator(".timeline-controls button[type=submit]")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"group=sector"))
-    construction = Sector.objects.get(slug="construction").name_nl
+    construction = Sector.objects.get(slug="construction").label("nl")
     expect(page.locator(".gantt-group h2").first).to_contain_text(construction)
     expect(page.locator(".gantt-group").first.locator(".gantt-row").first).to_contain_text("C.1")
 

@@ -93,11 +93,6 @@ def test_default_api_authentication_is_the_demo_aware_one(settings):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="monitoring/api.py's ReporterAPIView names DRF's TokenAuthentication: it should use "
-    "accounts.backends.DemoAwareTokenAuthentication (or the REST_FRAMEWORK defaults)",
-)
 def test_reports_api_refuses_a_demo_coordinators_token(client, demo_accounts):
     token = Token.objects.create(user=get_user_model().objects.get(username="demo-coordinator"))
     response = client.get("/api/v1/reports/", HTTP_AUTHORIZATION=f"Token {token.key}")

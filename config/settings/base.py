@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "monitoring",
     "indicators",
     "economy",
+    "ecosystem",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +170,8 @@ REST_FRAMEWORK = {
         "accounts.backends.DemoAwareTokenAuthentication",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # limit/offset checked and capped (400 with a message, never 500): core/api.py
+    "DEFAULT_PAGINATION_CLASS": "core.api.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -189,6 +191,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents its error responses (core.api.add_error_responses).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.add_error_responses",
+    ],
 }
 
 LOGIN_URL = "accounts:login"
@@ -216,22 +223,16 @@ SITE_NAME = _("Bruprod")
 
 # Content-Security-Policy (django-csp), in every mode: scripts and stylesheets from this site only,
 # no inline script. Style *attributes* are allowed (`style-src-attr`): the count bars and the
-# timeline set CSS variables in style="--w: …"; <style> elements are not, except the two that the
-# vendored vega-embed 7.3.0 / vega-tooltip insert (by hash). Images also from data: URIs (Leaflet,
-# Swagger UI); BRUPROD_CSP_IMG_SRC adds origins, e.g. of map tiles. Why each source is there, and
-# how 'unsafe-eval' and the hashes go (one option in indicators/static/indicators/indicator.js):
-# docs/deploy.md, "Content-Security-Policy".
-VEGA_STYLE_HASHES = [
-    "'sha256-AxXafLC2yNU/3Lg+zDmkYjwsZc5mxpXIdju+mGfmiCg='",  # vega-embed's default style
-    "'sha256-3DGwvqeuzfpl1OM1mb285/TwB5+qWlC5a2FoZJ0askE='",  # vega-tooltip's default style
-]
+# timeline set CSS variables in style="--w: …"; <style> elements are not. Images also from data:
+# URIs (Leaflet, Swagger UI); BRUPROD_CSP_IMG_SRC adds origins, e.g. of map tiles. Why each source
+# is there: docs/deploy.md, "Content-Security-Policy".
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        # 'unsafe-eval' only because Vega compiles its expressions with Function() unless
-        # vegaEmbed is called with {ast: true}; htmx's own eval is off (allowEval, base.html).
-        "script-src": [SELF, UNSAFE_EVAL],
-        "style-src": [SELF, *VEGA_STYLE_HASHES],
+        # No 'unsafe-eval': Vega is embedded with {ast: true} (indicator.js); htmx's own eval is
+        # off (allowEval, base.html).
+        "script-src": [SELF],
+        "style-src": [SELF],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:", *os.environ.get("BRUPROD_CSP_IMG_SRC", "").split()],
         "font-src": [SELF],

@@ -29,7 +29,7 @@ def test_healthy(client):
     checks = body["checks"]
     assert set(checks) == {"database", "cache", "tasks", "kbo"}
     assert checks["database"]["status"] == "ok" and checks["database"]["required"] is True
-    assert checks["cache"]["status"] == "ok"
+    assert checks["cache"]["status"] == "ok" and checks["cache"]["backend"] == "LocMemCache"
     assert checks["tasks"]["status"] == "ok"
     assert {"queued", "running", "failed", "failed_last_24h", "oldest_queued_age_s"} <= set(
         checks["tasks"]

@@ -116,7 +116,7 @@ def test_every_page_has_a_strict_content_security_policy(client):
     )
     assert policy["default-src"] == "'self'"
     # No inline script ever; eval only for Vega (docs/deploy.md, until indicator.js uses ast).
-    assert policy["script-src"] in ("'self'", "'self' 'unsafe-eval'")
+    assert policy["script-src"] == "'self'"
     assert policy["style-src"].split()[0] == "'self'"
     assert "'unsafe-inline'" not in policy["style-src"] + policy["script-src"]
     assert policy["style-src-attr"] == "'unsafe-inline'"
@@ -283,7 +283,7 @@ def test_gunicorn_serves_the_site_with_the_production_settings(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", "1", "--access-logfile", "-"],
+        + ["--workers", "1", "--access-logfile", "-", "--no-control-socket"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -319,3 +319,21 @@ def test_gunicorn_serves_the_site_with_the_production_settings(tmp_path):
     assert "Booting worker" in output
     # The access log is gunicorn's; nothing went wrong, so no JSON error line either.
     assert '"level": "ERROR"' not in output, output
+
+
+# ---------------------------------------------------------------- the cache
+
+
+def test_cache_chosen_by_bruprod_cache_url():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.settings.base import cache_config
+
+    assert cache_config("")["BACKEND"].endswith("LocMemCache")
+    assert cache_config("locmem://")["BACKEND"].endswith("LocMemCache")
+    redis = cache_config("redis://cache.internal:6379/1")
+    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["LOCATION"] == "redis://cache.internal:6379/1"
+    assert redis["OPTIONS"]["socket_connect_timeout"] <= 5
+    with pytest.raises(ImproperlyConfigured):
+        cache_config("memcached://cache.internal:11211")

@@ -254,3 +254,103 @@ def test_the_read_path_does_not_import_the_write_path():
     presenters = (ECONOMY / "presenters.py").read_text()
     assert "kbo_store" not in presenters and ".execute(" not in presenters  # no SQL in presenters
     assert not (ECONOMY / "web_selectors.py").exists()
+
+
+def test_the_nace_table_equals_a_direct_computation(imported):
+    """cls_enterprise_nace holds, per enterprise present, the codes of its own and its
+    establishments' preferred activities (any version): the codes of nace_key, and the same as
+    a join of the base tables."""
+    con = store.connect(snapshot_store_path(snapshot_current()), read_only=True)
+    try:
+        stored = set(
+            con.execute("SELECT enterprise, nace_code FROM cls_enterprise_nace").fetchall()
+        )
+        from_key = {
+            (enterprise, code)
+            for enterprise, key in con.execute(
+                "SELECT enterprise, nace_key FROM cls_enterprise"
+            ).fetchall()
+            for code in key.split()
+        }
+        direct = set(
+            con.execute(
+                "SELECT DISTINCT se.enterprise, a.nace_code FROM scope_entity se "
+                "JOIN activity_pref a ON a.entity = se.entity "
+                "WHERE se.enterprise IN (SELECT enterprise FROM bxl_enterprise)"
+            ).fetchall()
+        )
+        order = [r[0] for r in con.execute("SELECT nace_code FROM cls_enterprise_nace").fetchall()]
+        indexed = {r[0] for r in con.execute("SELECT table_name FROM duckdb_indexes()").fetchall()}
+    finally:
+        con.close()
+    assert stored == from_key == direct
+    assert stored == {
+        (E1, "43211"),  # its Brussels establishment's 2025 code (2008 is not preferred)
+        (E2, "10711"),
+        (E3, "43211"),  # 2025 only (the 2003 and 2008 codes are not preferred), ANCI included
+        (E3, "62100"),
+        (E4, "90111"),
+        (E6, "62100"),
+        (E6, "90111"),
+    }
+    assert order == sorted(order)  # sorted by code: a NACE filter is a range scan
+    assert indexed == set(fig.INDEXED_TABLES)
+    assert enterprise_search(nace="4321")[0] == 2  # E1, E3
+    assert enterprise_search(nace="43.2")[0] == 2
+    assert enterprise_search(nace="621")[0] == 2  # E3, E6
+    assert enterprise_search(nace="62100")[0] == 2
+    assert enterprise_search(nace="621000")[0] == 0
+    assert enterprise_search(nace="9")[0] == 2  # E4, E6
+    assert enterprise_search(nace="x")[0] == 0
+
+
+def test_number_prefixes_and_pages(imported, client, monkeypatch):
+    # with or without the leading 0 and the dots; a prefix ending on a group
+    for query in ("0200", "200", "0200.", "0200.000", "20000", "0200.000.", "200000"):
+        assert enterprise_search(query=query)[0] == 5, query
+    assert [h.enterprise_number for h in enterprise_search(query="0200.000.3")[1]] == [E4]
+    assert enterprise_search(query="0200.000.2411")[0] == 0  # 11 digits: no number
+    assert enterprise_search(query="1")[0] == 0  # no number starts with 1 (nor 01)
+    # the total and one page come from one search; the other pages are the same rows
+    everything = [h.enterprise_number for h in enterprise_search(limit=10)[1]]
+    assert everything == [E1, E2, E3, E4, E6]
+    assert [h.enterprise_number for h in enterprise_search(limit=2, offset=2)[1]] == [E3, E4]
+    assert enterprise_search(limit=2, offset=8) == (5, [])
+    assert enterprise_search(limit=2, offset=2, count=False)[0] == -1
+    from economy import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    url = reverse("economy:search")
+    for page, numbers in (
+        ("1", [E1, E2]),
+        ("2", [E3, E4]),
+        ("3", [E6]),
+        ("9", [E6]),
+        ("x", [E1, E2]),
+    ):
+        response = client.get(url, {"page": page})
+        assert [h["enterprise_number"] for h in response.context["page"].object_list] == numbers
+        assert response.context["total"] == 5
+
+
+def test_the_active_rules_are_cached_until_they_change(imported, django_assert_num_queries):
+    from economy.models import SectorMapping
+    from economy.selectors import active_rules, active_rules_fingerprint
+
+    mapping, rules, _overrides = _rules_and_overrides()
+    assert active_rules_fingerprint() == rules_fingerprint(rules)
+    with django_assert_num_queries(1):  # the state key only
+        assert active_rules_fingerprint() == rules_fingerprint(rules)
+    # a rule edited on its own (the admin's SectorRule page): a new fingerprint
+    rule = mapping.rules.order_by("pk").first()
+    rule.prefix = rule.prefix + "9"
+    rule.save()
+    changed = [(r.nace_version, r.prefix, r.sector, r.scope) for r in mapping.rules.all()]
+    assert active_rules_fingerprint() == rules_fingerprint(changed) != rules_fingerprint(rules)
+    assert (rule.nace_version, rule.prefix) in active_rules().by_prefix
+    rule.delete()
+    assert active_rules_fingerprint() == rules_fingerprint(
+        [(r.nace_version, r.prefix, r.sector, r.scope) for r in mapping.rules.all()]
+    )
+    SectorMapping.objects.update(is_active=False)
+    assert active_rules() is None and active_rules_fingerprint() is None

@@ -24,8 +24,10 @@ def publish(measure_code: str, status_key: str, period_key: str = "2025-h2", by=
             status=status, narrative_nl="x", progress=100 if status.is_completed else None
         ),
     )
-    report = services.report_submit(user=author, report=report)
-    return services.report_validate(user=taskforce(), report=report)
+    report = services.report_submit(user=author, report=report, expected_version=report.version)
+    return services.report_validate(
+        user=taskforce(), report=report, expected_version=report.version
+    )
 
 
 def value(rows, code, period="2025-12", **disaggregation):
@@ -58,7 +60,7 @@ def test_shares_counts_and_compliance_from_validated_reports_only():
             status=ImplementationStatus.objects.get(key="completed"), narrative_nl="x", progress=100
         ),
     )
-    services.report_submit(user=author, report=draft)
+    services.report_submit(user=author, report=draft, expected_version=draft.version)
     rows = realisation_series()
     assert value(rows, "R-MEASURES-STARTED") == round(100 * 2 / total, 1)
     assert value(rows, "R-MEASURES-COMPLETED") == round(100 * 1 / total, 1)

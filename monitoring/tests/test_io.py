@@ -33,6 +33,10 @@ def csv_bytes(
     return ("\n".join((header, *rows)) + "\n").encode()
 
 
+# A row that changes an existing report carries the version it was exported with.
+VERSIONED_HEADER = "measure_code,period,status,progress,narrative_nl,narrative_fr,budget_committed,budget_spent,version"
+
+
 def snapshot(client, fmt="xlsx", period="2025-h1"):
     response = client.get(reverse("monitoring:export_period", args=[period]), {"format": fmt})
     assert response.status_code == 200
@@ -86,8 +90,9 @@ def test_unchanged_snapshot_reimports_without_any_change(client, users):
 def test_import_upserts_on_measure_and_period_and_can_submit(users):
     existing = ReportFactory(progress=10)
     content = csv_bytes(
-        f'{MEASURE_A},2025-h1,advanced,80,Bijna klaar,,"1.234,50",1000',
-        f"{MEASURE_B},2025-h1,preparation,,,En préparation,,",
+        f'{MEASURE_A},2025-h1,advanced,80,Bijna klaar,,"1.234,50",1000,1',
+        f"{MEASURE_B},2025-h1,preparation,,,En préparation,,,",
+        header=VERSIONED_HEADER,
     )
     result = reports_import(name="in.csv", content=content, user=users["taskforce"], submit=True)
     assert result.updated == [f"{MEASURE_A}/2025-h1"] and result.created == [f"{MEASURE_B}/2025-h1"]
@@ -115,7 +120,9 @@ def test_imported_rows_are_drafts_by_default_and_missing_columns_keep_values(use
     existing = ReportFactory(progress=10, risks="Keep me")
     reports_import(
         name="in.csv",
-        content=csv_bytes(f"{MEASURE_A},2025-h1,in_progress,20,Nieuw,,,"),
+        content=csv_bytes(
+            f"{MEASURE_A},2025-h1,in_progress,20,Nieuw,,,,1", header=VERSIONED_HEADER
+        ),
         user=users["taskforce"],
     )
     existing.refresh_from_db()
@@ -166,8 +173,9 @@ def test_service_refusals_during_the_write_roll_back_the_whole_file(users):
     existing = ReportFactory(progress=10)
     # Budget spent above committed is refused by services.report_save, after the first row was written.
     content = csv_bytes(
-        f"{MEASURE_A},2025-h1,in_progress,20,Goed,,,",
-        f"{MEASURE_B},2025-h1,in_progress,20,Goed,,100,200",
+        f"{MEASURE_A},2025-h1,in_progress,20,Goed,,,,1",
+        f"{MEASURE_B},2025-h1,in_progress,20,Goed,,100,200,",
+        header=VERSIONED_HEADER,
     )
     with pytest.raises(ImportFileError) as caught:
         reports_import(name="f.csv", content=content, user=users["taskforce"])

@@ -12,6 +12,7 @@ import html
 
 import pytest
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
@@ -84,7 +85,7 @@ def test_form_update_without_version_is_refused_with_a_field_error(client, users
     response = form_post(client, "Zonder versie")
     assert response.status_code == 400
     errors = response.context["form"].errors["version"]
-    assert "(now 1)" in errors[0] or "1" in errors[0]
+    assert "1" in errors[0]  # "… send the version you read (now 1)", in the page's language
     assert html.escape(errors[0]) in response.content.decode()  # shown, though the field is hidden
     report = the_report()
     assert (report.narrative_nl, report.version) == ("Origineel", 1)
@@ -197,7 +198,7 @@ def test_the_schema_states_409_for_the_report_write(client):
 
 def test_service_update_without_version_is_refused(users):
     save(users["coordinator_a"], "Eerste")
-    with pytest.raises(services.ValidationError) as error:
+    with pytest.raises(ValidationError) as error:
         save(users["coordinator_a"], "Tweede")
     assert "version" in error.value.error_dict
     assert the_report().narrative_nl == "Eerste"
@@ -307,3 +308,31 @@ def test_import_create_racing_a_create_is_refused_and_changes_nothing(users, mon
         "nothing was changed."
     ]
     assert the_report().narrative_nl == "Door collega aangemaakt"
+
+
+def test_a_transition_without_the_version_read_is_refused():
+    """Submit, return and validate say which version they act on: a validation decided on an
+    older text never publishes a newer one."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from accounts.tests.factories import taskforce
+
+    tf = taskforce()
+    report = services.report_save(
+        user=tf,
+        measure=Measure.objects.get(code="C.1"),
+        period=ReportingPeriod.objects.get(key=PERIOD),
+        data=services.ReportData(status=ImplementationStatus.objects.first(), narrative_nl="x"),
+        expected_version=services.NEW,
+    )
+    for call in (
+        lambda: services.report_submit(user=tf, report=report, expected_version=None),
+        lambda: services.report_validate(user=tf, report=report, expected_version=None),
+        lambda: services.report_return(user=tf, report=report, comment="x", expected_version=None),
+    ):
+        with pytest.raises(DjangoValidationError):
+            call()
+    report.refresh_from_db()
+    assert report.state == "draft"
+    with pytest.raises(services.ConcurrentEditError):
+        services.report_submit(user=tf, report=report, expected_version=report.version - 1 or 99)

@@ -36,7 +36,9 @@ def test_full_cycle_draft_submit_return_resubmit_validate(period, status):
     assert report.state == "draft" and report.organisation.slug == "actiris"
     report = services.report_submit(user=actiris, report=report, expected_version=report.version)
     assert report.state == "submitted" and report.submitted_by == actiris
-    report = services.report_return(user=tf, report=report, comment="Budget ontbreekt.")
+    report = services.report_return(
+        user=tf, report=report, comment="Budget ontbreekt.", expected_version=report.version
+    )
     assert report.state == "returned"
     report = services.report_save(
         user=actiris,
@@ -45,8 +47,8 @@ def test_full_cycle_draft_submit_return_resubmit_validate(period, status):
         data=data(status, progress=35, budget_committed=1000),
         expected_version=report.version,
     )
-    report = services.report_submit(user=actiris, report=report)
-    report = services.report_validate(user=tf, report=report)
+    report = services.report_submit(user=actiris, report=report, expected_version=report.version)
+    report = services.report_validate(user=tf, report=report, expected_version=report.version)
     assert report.state == "validated" and report.validated_by == tf
     reasons = list(
         report.history.order_by("history_date").values_list("history_change_reason", flat=True)
@@ -81,11 +83,16 @@ def test_only_the_task_force_validates_or_returns(period, status):
     report = services.report_save(
         user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status)
     )
-    report = services.report_submit(user=actiris, report=report)
+    report = services.report_submit(user=actiris, report=report, expected_version=report.version)
     with pytest.raises(PermissionDenied):
-        services.report_validate(user=actiris, report=report)
+        services.report_validate(user=actiris, report=report, expected_version=report.version)
     with pytest.raises(PermissionDenied):
-        services.report_return(user=user_with_role(Role.STEERING), report=report, comment="x")
+        services.report_return(
+            user=user_with_role(Role.STEERING),
+            report=report,
+            comment="x",
+            expected_version=report.version,
+        )
     report.refresh_from_db()
     assert report.state == "submitted"
 
@@ -106,9 +113,15 @@ def test_transitions_that_are_not_allowed_are_refused(period, status, steps, act
         user=actiris, measure=Measure.objects.get(code="MET.4.1"), period=period, data=data(status)
     )
     calls = {
-        "submit": lambda r: services.report_submit(user=actiris, report=r),
-        "validate": lambda r: services.report_validate(user=tf, report=r),
-        "return": lambda r: services.report_return(user=tf, report=r, comment="Nee."),
+        "submit": lambda r: services.report_submit(
+            user=actiris, report=r, expected_version=r.version
+        ),
+        "validate": lambda r: services.report_validate(
+            user=tf, report=r, expected_version=r.version
+        ),
+        "return": lambda r: services.report_return(
+            user=tf, report=r, comment="Nee.", expected_version=r.version
+        ),
     }
     for step in steps:
         report = calls[step](report)
@@ -123,10 +136,22 @@ def test_validated_report_cannot_be_edited(period, status):
     actiris, tf = coordinator(), taskforce()
     measure = Measure.objects.get(code="MET.4.1")
     report = services.report_save(user=actiris, measure=measure, period=period, data=data(status))
-    services.report_validate(user=tf, report=services.report_submit(user=actiris, report=report))
+    validated = services.report_validate(
+        user=tf,
+        report=(
+            submitted := services.report_submit(
+                user=actiris, report=report, expected_version=report.version
+            )
+        ),
+        expected_version=submitted.version,
+    )
     with pytest.raises(services.TransitionNotAllowed):
         services.report_save(
-            user=actiris, measure=measure, period=period, data=data(status, progress=90)
+            user=actiris,
+            measure=measure,
+            period=period,
+            data=data(status, progress=90),
+            expected_version=validated.version,
         )
 
 
@@ -138,7 +163,7 @@ def test_closed_period_refuses_every_change(period, status):
     with pytest.raises(ValidationError, match="closed"):
         services.report_save(user=actiris, measure=measure, period=period, data=data(status))
     with pytest.raises(ValidationError, match="closed"):
-        services.report_submit(user=actiris, report=report)
+        services.report_submit(user=actiris, report=report, expected_version=report.version)
     with pytest.raises(PermissionDenied):
         services.period_reopen(user=actiris, period=period)
 

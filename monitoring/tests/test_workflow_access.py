@@ -140,7 +140,7 @@ def test_draft_report_and_its_evidence_are_not_public(client, draft, role, expec
 @pytest.mark.parametrize("role", ROLES)
 def test_submit(client, draft, role):
     c = client_for(client, role)
-    response = c.post(url("report_submit", pk=draft.pk))
+    response = c.post(url("report_submit", pk=draft.pk), {"version": draft.version})
     draft.refresh_from_db()
     allowed = role in ("coordinator_a", "taskforce", "admin")
     assert (draft.state == "submitted") is allowed
@@ -155,9 +155,11 @@ def test_submit(client, draft, role):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", ["report_validate", "report_return"])
 def test_validate_and_return_only_by_task_force(client, draft, role, action):
-    services.report_submit(user=draft.created_by, report=draft)
+    submitted = services.report_submit(
+        user=draft.created_by, report=draft, expected_version=draft.version
+    )
     c = client_for(client, role)
-    c.post(url(action, pk=draft.pk), {"comment": "Graag aanvullen."})
+    c.post(url(action, pk=draft.pk), {"comment": "Graag aanvullen.", "version": submitted.version})
     draft.refresh_from_db()
     allowed = role in ("taskforce", "admin")
     expected_state = (
@@ -203,8 +205,12 @@ def test_closing_a_period(client, period, role):
 
 
 def test_validated_report_is_public_and_shown_on_the_measure_page(client, draft):
-    services.report_submit(user=draft.created_by, report=draft)
-    services.report_validate(user=user_with_role(Role.TASKFORCE), report=draft)
+    submitted = services.report_submit(
+        user=draft.created_by, report=draft, expected_version=draft.version
+    )
+    services.report_validate(
+        user=user_with_role(Role.TASKFORCE), report=submitted, expected_version=submitted.version
+    )
     assert client.get(url("report_detail", pk=draft.pk)).status_code == 200
     for lang in ("nl", "fr"):
         with translation.override(lang):

@@ -95,12 +95,17 @@ def test_a_lone_surrogate_and_a_control_character_are_messages(data_copy):
     assert any(p.startswith(f"{PART}:357: ") and "title.nl" in p for p in problems), problems
 
 
-def test_a_title_longer_than_a_column_holds_is_a_message(data_copy):
+def test_a_huge_title_is_refused_by_the_file_size_before_parsing(data_copy):
     replace_in(
-        data_copy / PART, '      nl: "de ontwikkeling, voor elke', f'      nl: "{"x" * 1_000_001}'
+        data_copy / PART,
+        '      nl: "de ontwikkeling, voor elke',
+        f'      nl: "{"x" * YAML_MAX_BYTES}',
     )
     problems = load_problems(data_copy)
-    assert any(f"{PART}:357: " in p and "characters long" in p for p in problems), problems
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{PART}: the file is ") and problems[0].endswith(
+        f"at most {YAML_MAX_BYTES} are read"
+    )
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(data_copy):

@@ -7,7 +7,17 @@
     var source = document.getElementById("chart-spec");
     if (!target || !source || typeof window.vegaEmbed !== "function") return;
     var spec = JSON.parse(source.textContent);
-    window.vegaEmbed(target, spec, { renderer: "svg", actions: false }).then(function () {
+    // CSP-safe: `ast: true` keeps Vega from compiling expressions with Function() (no
+    // 'unsafe-eval'); no default <style> elements (the tooltip style is in bruprod.css).
+    var options = {
+      renderer: "svg",
+      actions: false,
+      ast: true,
+      defaultStyle: false,
+      tooltip: { disableDefaultStyle: true }
+    };
+    if (window.vega && window.vega.expressionInterpreter) options.expr = window.vega.expressionInterpreter;
+    window.vegaEmbed(target, spec, options).then(function () {
       var svg = target.querySelector("svg");
       if (svg) {
         // One labelled image; the table under the chart is the accessible version of the data.

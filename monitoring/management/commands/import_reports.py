@@ -7,7 +7,12 @@ from rich.console import Console
 from rich.progress import Progress
 
 from core.commands import problems_error
-from monitoring.importing import ImportFileError, reports_file_validate, reports_import
+from monitoring.importing import (
+    MAX_BYTES,
+    ImportFileError,
+    reports_file_validate,
+    reports_import,
+)
 
 
 class Command(BaseCommand):
@@ -36,6 +41,11 @@ class Command(BaseCommand):
         account = get_user_model().objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"--user: no user {user!r}")
+        if path.stat().st_size > MAX_BYTES:  # refused before anything is read into memory
+            raise CommandError(
+                f"{path.name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MB; "
+                "nothing was changed"
+            )
         content = path.read_bytes()
         try:
             if check:
