@@ -66,6 +66,7 @@ data: install ## migrate the database and load the plan (idempotent)
 	$(BRUPROD) load-indicators
 	$(BRUPROD) load-geo
 	$(BRUPROD) load-kbo-mapping
+	$(BRUPROD) load-ecosystem
 	@# A small synthetic KBO dump (labelled synthetic on every page) so the economy pages show something.
 	@if [ ! -f "$(DATA_DIR)/.kbo-demo-loaded" ]; then \
 	  $(BRUPROD) kbo-sample --enterprises 20000 "$(DATA_DIR)/KboOpenData_0146_2025_10_10_Full.zip" && \

@@ -42,6 +42,11 @@ def _bounded_int(params, name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
+def query_int(params, name: str, *, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter from `low` to `high` (absent: `default`); else a 400."""
+    return _bounded_int(params, name, default, low, high)
+
+
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
     """LimitOffsetPagination whose limit and offset are checked: a bad value is a 400."""
 

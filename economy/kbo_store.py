@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 import threading
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from django.conf import settings
 
 from core.yamlfiles import DataFileError
 
@@ -95,6 +97,128 @@ def _needed(kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return UPDATE_FILES, ("code",)
 
 
+# What a publication ZIP may unpack to, checked from its directory before anything is
+# extracted (a zip bomb is refused, nothing written). The real Full extract is ~2.2 GB of CSV
+# (activity.csv ~1.6 GB) packed ~8–10 times; an update is a few MB. Settings (or environment
+# variables of the same name prefixed BRUPROD_) override them.
+ZIP_MAX_UNCOMPRESSED = 12 * 1024**3  # bytes, all members together (KBO_ZIP_MAX_UNCOMPRESSED)
+ZIP_MAX_MEMBER = 8 * 1024**3  # bytes, one member (KBO_ZIP_MAX_MEMBER)
+ZIP_MAX_RATIO = 200  # uncompressed / compressed size of a member (KBO_ZIP_MAX_RATIO) …
+ZIP_RATIO_FLOOR = 1024 * 1024  # … for members that unpack to more than this (tiny files vary)
+
+
+def zip_limit(name: str) -> int:
+    """A ZIP limit: settings.KBO_<NAME>, else $BRUPROD_KBO_<NAME>, else the default above."""
+    value = getattr(settings, f"KBO_{name}", None)
+    if value is None:
+        value = os.environ.get(f"BRUPROD_KBO_{name}") or globals()[name]
+    return int(value)
+
+
+def _size(value: int) -> str:
+    if value >= 1024**3:
+        return f"{value / 1024**3:.1f} GiB"
+    return f"{value / 1024**2:.1f} MiB"
+
+
+def zip_members_check(archive: zipfile.ZipFile, label: str, workdir: Path) -> dict[str, str]:
+    """The members to extract (name → member), after checking the ZIP's directory.
+
+    Refused, each as `file: member: message`: a member name with a path that leaves the folder
+    (`..`, absolute, a drive), a member that is not one of the publication's CSV files, two
+    members for one file, an encrypted member, a member or a total that unpacks larger than
+    the limits (ZIP_MAX_MEMBER, ZIP_MAX_UNCOMPRESSED), a member compressed more than
+    ZIP_MAX_RATIO times, more than the free disk space.
+    """
+    known = {*FULL_FILES, *UPDATE_FILES}
+    max_total = zip_limit("ZIP_MAX_UNCOMPRESSED")
+    max_member = zip_limit("ZIP_MAX_MEMBER")
+    max_ratio = zip_limit("ZIP_MAX_RATIO")
+    problems: list[str] = []
+    found: dict[str, str] = {}
+    total = 0
+    for info in archive.infolist():
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if (
+            name.startswith(("/", "\\"))
+            or re.match(r"^[A-Za-z]:", name)
+            or ".." in parts
+            or "\x00" in name
+        ):
+            problems.append(f"{label}: {name!r}: a member name may not leave the archive's folder")
+            continue
+        if info.is_dir():
+            continue
+        base = parts[-1]
+        stem = base.lower().removesuffix(".csv")
+        if not base.lower().endswith(".csv") or stem not in known:
+            problems.append(
+                f"{label}: {name}: unexpected member (a KBO publication holds only its CSV "
+                "files: meta.csv, code.csv, enterprise.csv… or X_delete.csv / X_insert.csv)"
+            )
+            continue
+        if stem in found:
+            problems.append(f"{label}: {name}: {base} is in the archive twice ({found[stem]})")
+            continue
+        if info.flag_bits & 0x1:
+            problems.append(f"{label}: {name}: encrypted; the publication is not encrypted")
+            continue
+        found[stem] = name
+        total += info.file_size
+        if info.file_size > max_member:
+            problems.append(
+                f"{label}: {name}: unpacks to {_size(info.file_size)}; at most "
+                f"{_size(max_member)} per file are accepted (KBO_ZIP_MAX_MEMBER)"
+            )
+        elif info.file_size > ZIP_RATIO_FLOOR and info.file_size > max_ratio * max(
+            info.compress_size, 1
+        ):
+            problems.append(
+                f"{label}: {name}: compressed {info.file_size // max(info.compress_size, 1)} "
+                f"times ({_size(info.compress_size)} unpacks to {_size(info.file_size)}); at "
+                f"most {max_ratio} times is accepted (KBO_ZIP_MAX_RATIO)"
+            )
+    if total > max_total:
+        problems.append(
+            f"{label}: the members unpack to {_size(total)} in all; at most "
+            f"{_size(max_total)} are accepted (KBO_ZIP_MAX_UNCOMPRESSED)"
+        )
+    if not problems:
+        free = shutil.disk_usage(workdir).free
+        if total > free:
+            problems.append(
+                f"{label}: the members unpack to {_size(total)}; only {_size(free)} are free "
+                f"on the disk of {workdir.parent}"
+            )
+    if problems:
+        raise KboInputError(problems)
+    return found
+
+
+def _extract_member(archive: zipfile.ZipFile, member: str, target: Path, label: str) -> None:
+    """Copy one member to `target`, never more bytes than its directory entry declares."""
+    declared = archive.getinfo(member).file_size
+    written = 0
+    try:
+        with archive.open(member) as src, target.open("wb") as dst:
+            while chunk := src.read(1 << 22):
+                written += len(chunk)
+                if written > declared:
+                    raise KboInputError(
+                        [
+                            f"{label}: {member}: unpacks to more than the {declared} bytes it declares"
+                        ]
+                    )
+                dst.write(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+        raise KboInputError(
+            [f"{label}: {member}: truncated or damaged in the ZIP ({exc})"]
+        ) from exc
+    except (NotImplementedError, RuntimeError) as exc:  # an unknown compression method
+        raise KboInputError([f"{label}: {member}: cannot be unpacked ({exc})"]) from exc
+
+
 def source_open(*, path: Path, kind: str, workdir: Path, progress: Progress) -> Source:
     """Locate (and for a ZIP, extract and CRC-check) the files; meta.csv must be there.
 
@@ -117,7 +241,7 @@ def source_open(*, path: Path, kind: str, workdir: Path, progress: Progress) -> 
             [f"{path.name}: not a readable ZIP archive (truncated or damaged: {exc})"]
         ) from exc
     with archive:
-        found = _case_insensitive(archive.namelist())
+        found = zip_members_check(archive, path.name, workdir)
         if "meta" not in found:
             raise KboInputError([f"{path.name}: meta.csv: required file missing"])
         files = {}
@@ -126,13 +250,7 @@ def source_open(*, path: Path, kind: str, workdir: Path, progress: Progress) -> 
                 continue
             progress(f"extracting {name}.csv")
             target = workdir / f"{name}.csv"
-            try:
-                with archive.open(found[name]) as src, target.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 22)
-            except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
-                raise KboInputError(
-                    [f"{path.name}: {found[name]}: truncated or damaged in the ZIP ({exc})"]
-                ) from exc
+            _extract_member(archive, found[name], target, path.name)
             files[name] = target
     return Source(label=path.name, files=files, checksum="", archive_name=path.name)
 

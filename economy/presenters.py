@@ -477,3 +477,24 @@ def enterprise_labels(*, detail: dict) -> dict:
 def override_history(*, enterprise_number: str) -> list:
     """Every recorded change of an enterprise's override, newest first (also after removal)."""
     return selected_override_history(enterprise_number=enterprise_number)
+
+
+def override_conflict(error) -> dict:
+    """What an editor is shown when their override form is stale: who changed it, when, and
+    each changed field as (label, before, now)."""
+    labels = {"sectors": _("Plan sectors"), "reason": _("Reason")}
+
+    def shown(value) -> str:
+        if isinstance(value, list):
+            return ", ".join(value) or _("no plan sector")
+        return value if value else "–"
+
+    return {
+        "removed": error.current is None,
+        "by": error.by.get_username() if error.by is not None else "",
+        "at": error.at,
+        "changes": [
+            {"label": labels.get(name, name), "before": shown(before), "after": shown(after)}
+            for name, before, after in error.changes
+        ],
+    }

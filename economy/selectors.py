@@ -574,11 +574,6 @@ def enterprise_search(
     ]
 
 
-# (category, code) pairs given as two lists: a hash join on the code table instead of building
-# `Category || chr(31) || Code` for each of its rows.
-_KEYS_SQL = "(SELECT unnest(?::VARCHAR[]) AS category, unnest(?::VARCHAR[]) AS code)"
-
-
 def _rows(con, sql: str, params: list) -> list[dict]:
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
@@ -622,21 +617,13 @@ def enterprise_detail(
             "entity, activity_group, nace_version, nace_code, classification, preferred",
             "entity, nace_version DESC, classification DESC, nace_code, activity_group",
         )
-        labels = {}
         keys = {(f"Nace{a['nace_version']}", a["nace_code"]) for a in activities}
         if head[4]:
             keys.add(("JuridicalForm", head[4]))
         if head[2]:
             keys.add(("JuridicalSituation", head[2]))
-        if keys:
-            keys = sorted(keys)
-            for category, code, nl, fr in con.execute(
-                "SELECT c.Category, c.Code, min(c.Description) FILTER (WHERE c.Language = 'NL'), "
-                "min(c.Description) FILTER (WHERE c.Language = 'FR') FROM code c "
-                f"JOIN {_KEYS_SQL} k ON c.Category = k.category AND c.Code = k.code GROUP BY 1, 2",
-                [[k[0] for k in keys], [k[1] for k in keys]],
-            ).fetchall():
-                labels[(category, code)] = (nl, fr)
+        table = _code_table(snapshot_store_path(snapshot), con)
+        labels = {k: table[k] for k in keys if k in table}
         for a in activities:
             nl, fr = labels.get((f"Nace{a['nace_version']}", a["nace_code"]), (None, None))
             preferred = a.pop("preferred")
@@ -693,23 +680,45 @@ def code_descriptions(*, keys: set[tuple[str, str]]) -> dict[tuple[str, str], di
     """(category, code) → {"nl", "fr"} from the current snapshot's code table ({} without one)."""
     if not keys:
         return {}
-    con = _reader(snapshot_current())
+    snapshot = snapshot_current()
+    con = _reader(snapshot)
     if con is None:
         return {}
-    wanted = sorted(keys)
     try:
-        rows = con.execute(
-            "SELECT c.Category, c.Code, c.Language, c.Description FROM code c "
-            f"JOIN {_KEYS_SQL} k ON c.Category = k.category AND c.Code = k.code "
-            "WHERE c.Language IN ('NL', 'FR')",
-            [[k[0] for k in wanted], [k[1] for k in wanted]],
-        ).fetchall()
+        table = _code_table(snapshot_store_path(snapshot), con)
     finally:
         con.close()
-    out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-    for category, code, language, description in rows:
-        out[(category, code)][language.lower()] = description
-    return dict(out)
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for key in keys:
+        if key in table:
+            out[key] = {
+                lang: text for lang, text in zip(("nl", "fr"), table[key], strict=True) if text
+            }
+    return out
+
+
+# Per process and store: the register's code table (about 21,000 rows: NACE, legal forms, …) as
+# (category, code) → (Dutch, French). A published store never changes, so it is read once.
+_code_tables: dict[str, dict[tuple[str, str], tuple[str | None, str | None]]] = {}
+_code_tables_lock = threading.Lock()
+
+
+def _code_table(path, con) -> dict[tuple[str, str], tuple[str | None, str | None]]:
+    key = str(path)
+    table = _code_tables.get(key)
+    if table is None:
+        table = {
+            (category, code): (nl, fr)
+            for category, code, nl, fr in con.execute(
+                "SELECT Category, Code, min(Description) FILTER (WHERE Language = 'NL'), "
+                "min(Description) FILTER (WHERE Language = 'FR') FROM code GROUP BY 1, 2"
+            ).fetchall()
+        }
+        with _code_tables_lock:
+            while len(_code_tables) >= 4:  # a few stores at most (old snapshots are pruned)
+                _code_tables.pop(next(iter(_code_tables)))
+            _code_tables[key] = table
+    return table
 
 
 def override_history(*, enterprise_number: str) -> list:

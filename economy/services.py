@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
-import hashlib
 import shutil
 import tempfile
 import time
@@ -16,24 +15,25 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_override_classification
-from core.yamlfiles import DataFileError, line_of, read_yaml
+from core.validation import text_problem
+from core.yamlfiles import DataFileError
 from geo.selectors import postal_code_rows
 from geo.services import geo_ensure_loaded
 from reference.selectors import sector_codes
 
 from . import figures as fig
 from . import kbo_store as store
+from .mapping_file import mapping_rule_set, read_mapping_file
 from .models import (
     ClassificationOverride,
     KboFigure,
     KboImport,
     KboSnapshot,
-    Scope,
     SectorMapping,
     SectorRule,
 )
@@ -59,90 +59,98 @@ __all__ = [  # re-exported for the callers of the former home of these helpers
 # ---------------------------------------------------------------- the sector mapping
 
 
-def _mapping_rules(data: dict, file: str) -> list[dict]:
-    problems: list[str] = []
-    sectors = set(sector_codes())
-    scopes = set(Scope.values)
-    for key in ("version", "title", "rules"):
-        if not data.get(key):
-            problems.append(f"{file}: {key}: missing")
-    rules: list[dict] = []
-    for number, entry in enumerate(data.get("rules") or [], start=1):
-        where = f"{file}:{line_of(entry)}: rule {number}"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be a mapping")
-            continue
-        if entry.get("sector") not in sectors:
-            problems.append(
-                f"{where}: sector: {entry.get('sector')!r} is not one of {', '.join(sorted(sectors))}"
+@dataclass
+class MappingLoad:
+    """What `mapping_file_load` did: the active mapping, whether anything was written."""
+
+    mapping: SectorMapping
+    created: bool = False
+    activated: bool = False
+    figures: int | None = None  # figures recomputed for the current snapshot (None: none)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.created or self.activated or self.figures is not None)
+
+
+def _mapping_store(*, path: Path, activate: bool) -> MappingLoad:
+    """Validate a mapping file, then store it as a mapping version: nothing is written when the
+    version is already there with the same file (checksum) and the same rules."""
+    data = read_mapping_file(Path(path))
+    with transaction.atomic():
+        mapping = SectorMapping.objects.select_for_update().filter(version=data.version).first()
+        result = MappingLoad(mapping=mapping)
+        if mapping is not None and mapping.checksum != data.checksum:
+            raise DataFileError(
+                [
+                    f"{data.name}: version: {data.version!r} is already loaded with other rules: give the changed file a new version"
+                ]
             )
-        if entry.get("scope") not in scopes:
-            problems.append(f"{where}: scope: {entry.get('scope')!r} is not core or extended")
-        versions = [k for k in entry if k.startswith("nace")]
-        if not versions:
-            problems.append(f"{where}: no nace2025/nace2008/nace2003 prefixes")
-        for key in versions:
-            version = key.removeprefix("nace")
-            if not (version.isdigit() and len(version) == 4):
-                problems.append(
-                    f"{where}: {key}: not a NACE version (nace2025, nace2008, nace2003)"
-                )
-                continue
-            for prefix in entry[key] or []:
-                prefix = str(prefix)
-                if not (prefix.isdigit() and 2 <= len(prefix) <= 7):
-                    problems.append(
-                        f"{where}: {key}: {prefix!r} is not a NACE code prefix (2–7 digits)"
-                    )
-                    continue
-                rules.append(
-                    {
-                        "nace_version": version,
-                        "prefix": prefix,
-                        "sector": entry.get("sector"),
-                        "scope": entry.get("scope"),
-                        "note": str(entry.get("note") or "")[:300],
-                    }
-                )
-    if problems:
-        raise DataFileError(problems)
-    return rules
+        if mapping is not None and mapping_rule_set(mapping) != data.rule_set():
+            raise DataFileError(
+                [
+                    f"{data.name}: version: {data.version!r} was loaded from this file, and its rules "
+                    "have been changed since (in the admin); nothing was changed: give the file a "
+                    "new version to load it again"
+                ]
+            )
+        if mapping is None:
+            mapping = SectorMapping.objects.create(
+                version=data.version,
+                title=data.title,
+                description=data.description,
+                sources=data.sources,
+                loaded_from=data.name,
+                checksum=data.checksum,
+            )
+            SectorRule.objects.bulk_create(SectorRule(mapping=mapping, **r) for r in data.rules)
+            result = MappingLoad(mapping=mapping, created=True)
+        if activate and not mapping.is_active:
+            SectorMapping.objects.exclude(pk=mapping.pk).filter(is_active=True).update(
+                is_active=False
+            )
+            mapping.is_active = True
+            mapping._change_reason = "activate"
+            mapping.save()
+            result.activated = True
+    return result
 
 
-@transaction.atomic
 def mapping_load(*, path: Path = DEFAULT_MAPPING_FILE, activate: bool = True) -> SectorMapping:
-    """Validate a mapping file and store it as a mapping version (idempotent per checksum)."""
+    """Validate a mapping file and store it as a mapping version (idempotent: the same file
+    again writes nothing)."""
+    return _mapping_store(path=path, activate=activate).mapping
+
+
+def mapping_file_load(*, path: Path = DEFAULT_MAPPING_FILE) -> MappingLoad:
+    """`bruprod load-kbo-mapping`: make a mapping file the active mapping and recompute the
+    current snapshot's figures, only when something changed.
+
+    The same file again (same checksum, same rules as the stored version, already active) with
+    the current snapshot classified and counted by it: nothing is written, not even a timestamp.
+    """
+    result = _mapping_store(path=path, activate=True)
+    current = KboSnapshot.objects.order_by("-extract_number").first()
+    if current is not None and (
+        result.created or result.activated or _figures_stale(current, result.mapping)
+    ):
+        result.figures = snapshot_figures_refresh(snapshot=current)
+    return result
+
+
+def _figures_stale(snapshot: KboSnapshot, mapping: SectorMapping) -> bool:
+    """Whether a snapshot's figures or stored classification are not those of `mapping`."""
+    if snapshot.mapping_version != mapping.version:
+        return True
+    path = snapshot_store_path(snapshot)
     if not path.exists():
-        raise DataFileError([f"{path}: mapping file not found"])
-    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise DataFileError([f"{path.name}: the file must hold a mapping at its top level"])
-    rules = _mapping_rules(data, path.name)
-    version = str(data["version"])
-    mapping = SectorMapping.objects.filter(version=version).first()
-    if mapping and mapping.checksum != checksum:
-        raise DataFileError(
-            [
-                f"{path.name}: version: {version!r} is already loaded with other rules: give the changed file a new version"
-            ]
-        )
-    if mapping is None:
-        mapping = SectorMapping.objects.create(
-            version=version,
-            title=str(data["title"]),
-            description=str(data.get("description") or ""),
-            sources=list(data.get("sources") or []),
-            loaded_from=str(path.name),
-            checksum=checksum,
-        )
-        unique = {(r["nace_version"], r["prefix"], r["sector"]): r for r in rules}
-        SectorRule.objects.bulk_create(SectorRule(mapping=mapping, **r) for r in unique.values())
-    if activate and not mapping.is_active:
-        SectorMapping.objects.exclude(pk=mapping.pk).filter(is_active=True).update(is_active=False)
-        mapping.is_active = True
-        mapping.save()
-    return mapping
+        return False  # an old snapshot: its figures stay as they were computed
+    rules = mapping.rules.values_list("nace_version", "prefix", "sector", "scope")
+    con = store.connect(path, read_only=True)
+    try:
+        return fig.stored_fingerprint(con) != rules_fingerprint(rules)
+    finally:
+        con.close()
 
 
 def mapping_active() -> SectorMapping:
@@ -163,14 +171,104 @@ def _rules_and_overrides() -> tuple[SectorMapping, list, list]:
 # ---------------------------------------------------------------- classification overrides
 
 
+NEW = 0  # the version an editor sends when they saw no override: a create
+REASON_MAX = 2000
+
+
+class OverrideConflictError(Exception):
+    """The override changed (or was set, or removed) since the version the editor read.
+
+    `current` is the override now (None: removed); `changes` what changed since that version,
+    as (field, before, after); `by` and `at` who made the last change and when.
+    """
+
+    def __init__(self, current, changes: list[tuple[str, object, object]], by=None, at=None):
+        self.current = current
+        self.changes = changes
+        self.by = by
+        self.at = at
+        super().__init__(
+            _("This classification was changed by someone else while you were editing it.")
+        )
+
+
+def _override_changes_since(number: str, version: int) -> OverrideConflictError:
+    """The conflict for an editor who read `version` of the override of `number`."""
+    history = ClassificationOverride.history.filter(enterprise_number=number).order_by(
+        "history_date", "history_id"
+    )
+    current = ClassificationOverride.objects.filter(enterprise_number=number).first()
+    last = history.last()
+    seen = None
+    if version != NEW:
+        seen = history.filter(version=version).exclude(history_type="-").last()
+    before = {"sectors": seen.sectors, "reason": seen.reason} if seen else {}
+    after = {"sectors": current.sectors, "reason": current.reason} if current else {}
+    changes = [
+        (name, before.get(name), after.get(name))
+        for name in ("sectors", "reason")
+        if before.get(name) != after.get(name)
+    ]
+    return OverrideConflictError(
+        current,
+        changes,
+        by=getattr(last, "history_user", None) if last else None,
+        at=getattr(last, "history_date", None) if last else None,
+    )
+
+
+def _override_locked(number: str, expected_version: int | None) -> ClassificationOverride | None:
+    """The override of `number` under a row lock, after checking the editor's version.
+
+    None (no version) is accepted for a create only (an existing override needs the version
+    that was read: a ValidationError); NEW says "I saw none"; a version that is not the current
+    one is an OverrideConflictError naming what changed.
+    """
+    override = (
+        ClassificationOverride.objects.select_for_update().filter(enterprise_number=number).first()
+    )
+    if override is None:
+        if expected_version not in (None, NEW):
+            raise _override_changes_since(number, expected_version)  # removed meanwhile
+        return None
+    if expected_version is None:
+        raise ValidationError(
+            {
+                "version": _(
+                    "This enterprise has an override: send the version you read (now %(version)s)."
+                )
+                % {"version": override.version}
+            }
+        )
+    if override.version != expected_version:
+        raise _override_changes_since(number, expected_version)
+    return override
+
+
+def _reason_problem(reason: str) -> str | None:
+    if not (reason or "").strip():
+        return _("Give the reason for this classification.")
+    problem = text_problem(reason, max_length=REASON_MAX)
+    return _("The text %(problem)s") % {"problem": problem} if problem else None
+
+
 def classification_override_set(
-    *, enterprise_number: str, sectors: list[str], reason: str, user=None
+    *,
+    enterprise_number: str,
+    sectors: list[str],
+    reason: str,
+    user=None,
+    expected_version: int | None = None,
 ) -> ClassificationOverride:
     """Set (or change) an editor's classification of one enterprise; history keeps every change.
 
-    Only the task force and staff may (accounts.access.can_override_classification). Search
-    and detail apply the override at once (read time); the current snapshot's figures are
-    recomputed outside the request (economy.tasks.enqueue_figures_refresh).
+    `expected_version` is the version of the override the editor read (NEW: none). Changing an
+    override needs it; a stale one, or an override set by someone else since, is an
+    OverrideConflictError; two simultaneous creates: the second is a conflict (the unique
+    enterprise number decides). Only the task force and staff may
+    (accounts.access.can_override_classification). Search and detail apply the override at
+    once (read time); the current snapshot's figures are recomputed outside the request
+    (economy.tasks.enqueue_figures_refresh).
     """
     _check_override_access(user)
     number = normalize_enterprise_number(enterprise_number)
@@ -181,21 +279,28 @@ def classification_override_set(
             % {"value": enterprise_number}
         ]
     known = sector_codes()
+    if not isinstance(sectors, list | tuple) or not all(isinstance(s, str) for s in sectors):
+        errors["sectors"] = [_("Give a list of sector codes.")]
+        sectors = []
     unknown = [s for s in sectors if s not in known]
     if unknown:
         errors["sectors"] = [_("Unknown sector(s): %(sectors)s.") % {"sectors": ", ".join(unknown)}]
-    if not (reason or "").strip():
-        errors["reason"] = [_("Give the reason for this classification.")]
+    problem = _reason_problem(reason if isinstance(reason, str) else "")
+    if problem:
+        errors["reason"] = [problem]
+    if expected_version is not None and (
+        isinstance(expected_version, bool)
+        or not isinstance(expected_version, int)
+        or expected_version < 0
+    ):
+        errors["version"] = [_("The version is a whole number (0: no override yet).")]
     if errors:
         raise ValidationError(errors)
     ordered = [s for s in known if s in set(sectors)]
     with transaction.atomic():
-        override = (
-            ClassificationOverride.objects.select_for_update()
-            .filter(enterprise_number=number)
-            .first()
-        )
-        if override is None:
+        override = _override_locked(number, expected_version)
+        created = override is None
+        if created:
             override = ClassificationOverride(enterprise_number=number)
         override.sectors = ordered
         override.reason = reason.strip()
@@ -203,7 +308,18 @@ def classification_override_set(
         if user is not None and getattr(user, "pk", None):
             override._history_user = user
         override._change_reason = override.reason[:100]
-        override.save()
+        if created:
+            try:
+                # In a savepoint: the loser of a simultaneous create gets a conflict, and the
+                # caller's transaction stays usable (PostgreSQL).
+                with transaction.atomic():
+                    override.save()
+            except IntegrityError:
+                if not ClassificationOverride.objects.filter(enterprise_number=number).exists():
+                    raise  # another constraint failed, not the one-override rule
+                raise _override_changes_since(number, NEW) from None
+        else:
+            override.save()
     _figures_refresh_later()
     return override
 
@@ -222,18 +338,32 @@ def _figures_refresh_later() -> None:
         tasks.enqueue_figures_refresh(current.pk)
 
 
-def classification_override_remove(*, enterprise_number: str, user=None, reason: str = "") -> None:
+def classification_override_remove(
+    *, enterprise_number: str, user=None, reason: str = "", expected_version: int | None = None
+) -> None:
     """Remove an editor's classification (the NACE codes classify the enterprise again); the
-    history row keeps who removed it and why."""
+    history row keeps who removed it and why.
+
+    `expected_version` is the version the editor read: none is a ValidationError, a stale one
+    (changed since, or already removed) an OverrideConflictError.
+    """
     _check_override_access(user)
     number = normalize_enterprise_number(enterprise_number)
-    override = ClassificationOverride.objects.filter(enterprise_number=number).first()
-    if override is None:
-        return
-    if user is not None and getattr(user, "pk", None):
-        override._history_user = user
-    override._change_reason = (reason or "").strip()[:100] or "remove"
-    override.delete()
+    problem = text_problem(reason or "", max_length=REASON_MAX)
+    if problem:
+        raise ValidationError({"reason": [_("The text %(problem)s") % {"problem": problem}]})
+    if expected_version is None:
+        raise ValidationError(
+            {"version": _("Send the version of the override you read to remove it.")}
+        )
+    with transaction.atomic():
+        override = _override_locked(number, expected_version)
+        if override is None:
+            return  # nothing to remove, and the editor saw nothing (NEW)
+        if user is not None and getattr(user, "pk", None):
+            override._history_user = user
+        override._change_reason = (reason or "").strip()[:100] or "remove"
+        override.delete()
     _figures_refresh_later()
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from core import charts
 from core.exports import Table, export_if_requested
+from core.validation import validate_text
 from reference.selectors import sector_codes, sector_labels
 
 from . import presenters as ws
@@ -32,7 +33,13 @@ from .selectors import (
     register_state,
     snapshot_current,
 )
-from .services import classification_override_remove, classification_override_set
+from .services import (
+    NEW,
+    REASON_MAX,
+    OverrideConflictError,
+    classification_override_remove,
+    classification_override_set,
+)
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 10_000  # search results in one download
@@ -392,9 +399,12 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
+        max_length=REASON_MAX,
+        validators=[validate_text],
         help_text=gettext_lazy("Why the NACE codes do not tell the right sectors. Required."),
     )
+    # the version of the override the form was made on (0: none): a stale form is refused
+    version = forms.IntegerField(min_value=NEW, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -416,42 +426,65 @@ def override(request, number: str):
     initial = {"sectors": current.sectors} if current else {}
     if detail is not None and current is None:
         initial = {"sectors": [r["sector"] for r in detail["sectors"]]}
+    initial["version"] = current.version if current else NEW
     form = OverrideForm(request.POST or None, initial=initial)
     status = 200
+    conflict = None
     if request.method == "POST":
         action = request.POST.get("action", "set")
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            if action == "remove":
-                if current is None:
-                    messages.info(request, _("This enterprise has no override to remove."))
-                else:
-                    classification_override_remove(
-                        enterprise_number=canonical, user=request.user, reason=reason
-                    )
-                    messages.success(
-                        request,
-                        _("The override is removed: the NACE codes classify this enterprise."),
-                    )
-                return redirect(_after_override(canonical, detail))
+            version = form.cleaned_data["version"]
             try:
-                classification_override_set(
-                    enterprise_number=canonical,
-                    sectors=form.cleaned_data["sectors"],
-                    reason=reason,
-                    user=request.user,
+                if action == "remove":
+                    classification_override_remove(
+                        enterprise_number=canonical,
+                        user=request.user,
+                        reason=reason,
+                        expected_version=version,
+                    )
+                    if current is None:
+                        messages.info(request, _("This enterprise has no override to remove."))
+                    else:
+                        messages.success(
+                            request,
+                            _("The override is removed: the NACE codes classify this enterprise."),
+                        )
+                else:
+                    classification_override_set(
+                        enterprise_number=canonical,
+                        sectors=form.cleaned_data["sectors"],
+                        reason=reason,
+                        user=request.user,
+                        expected_version=version,
+                    )
+                    messages.success(request, _("The classification of this enterprise is saved."))
+            except OverrideConflictError as error:
+                conflict = ws.override_conflict(error)
+                form.add_error(
+                    None,
+                    _(
+                        "Someone else changed this classification while you were editing it. Nothing was saved; their changes are listed below. Reload the page to start from the current version."
+                    ),
                 )
             except ValidationError as error:
                 for field, problems in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
             else:
-                messages.success(request, _("The classification of this enterprise is saved."))
                 return redirect(_after_override(canonical, detail))
-        status = 400
+        if "version" in form.errors:
+            form.add_error(
+                None,
+                _(
+                    "The form does not say which version of the classification it was made on. Reload the page and make your change again."
+                ),
+            )
+        status = 409 if conflict else 400
     context = {
         "number": canonical,
         "form": form,
         "current": current,
+        "conflict": conflict,
         "detail": detail,
         "history": ws.override_history(enterprise_number=canonical),
         "snapshot": snapshot_current(),

@@ -13,10 +13,31 @@ class ActorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Actor
         fields = [
-            "key", "name_nl", "name_fr", "name_en", "type", "origin", "kbo_number", "legal_form",
-            "nace_codes", "establishments", "sectors", "stages", "address", "postal_code",
-            "municipality", "latitude", "longitude", "size_band", "website", "measures",
-            "sources", "verified", "citations", "start_date", "end_date",
+            "key",
+            "name_nl",
+            "name_fr",
+            "name_en",
+            "type",
+            "origin",
+            "kbo_number",
+            "legal_form",
+            "nace_codes",
+            "establishments",
+            "sectors",
+            "stages",
+            "address",
+            "postal_code",
+            "municipality",
+            "latitude",
+            "longitude",
+            "size_band",
+            "website",
+            "measures",
+            "sources",
+            "verified",
+            "citations",
+            "start_date",
+            "end_date",
         ]
 
     def get_stages(self, obj) -> list[str]:
@@ -29,7 +50,9 @@ class ActorViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ActorSerializer
     pagination_class = BoundedLimitOffsetPagination
     lookup_field = "key"
-    queryset = Actor.objects.prefetch_related("sectors", "measures", "stages__sector").order_by("key")
+    queryset = Actor.objects.prefetch_related("sectors", "measures", "stages__sector").order_by(
+        "key"
+    )
     filterset_fields = ["type", "municipality", "origin"]
 
 
@@ -40,8 +63,19 @@ class RelationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Relation
         fields = [
-            "key", "source_actor", "target_actor", "type", "directed", "strength", "label",
-            "valid_from", "valid_to", "source", "source_date", "derived", "derivation",
+            "key",
+            "source_actor",
+            "target_actor",
+            "type",
+            "directed",
+            "strength",
+            "label",
+            "valid_from",
+            "valid_to",
+            "source",
+            "source_date",
+            "derived",
+            "derivation",
         ]
 
 
@@ -61,7 +95,16 @@ class StageSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ValueChainStage
-        fields = ["sector", "key", "name_nl", "name_fr", "name_en", "nace_prefixes", "nace_version", "order"]
+        fields = [
+            "sector",
+            "key",
+            "name_nl",
+            "name_fr",
+            "name_en",
+            "nace_prefixes",
+            "nace_version",
+            "order",
+        ]
 
 
 class StageViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
@@ -77,13 +120,36 @@ class ActorMetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActorMetric
-        fields = ["actor", "in_degree", "out_degree", "degree", "weighted_degree", "pagerank", "betweenness", "community", "broker", "two_step_reach"]
+        fields = [
+            "actor",
+            "in_degree",
+            "out_degree",
+            "degree",
+            "weighted_degree",
+            "pagerank",
+            "betweenness",
+            "community",
+            "broker",
+            "two_step_reach",
+        ]
 
 
 class MetricRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = MetricRun
-        fields = ["period", "status", "nodes", "edges", "density", "components", "reciprocity", "communities", "method", "seconds", "finished_at"]
+        fields = [
+            "period",
+            "status",
+            "nodes",
+            "edges",
+            "density",
+            "components",
+            "reciprocity",
+            "communities",
+            "method",
+            "seconds",
+            "finished_at",
+        ]
 
 
 class MetricRunViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):

@@ -126,7 +126,10 @@ def read_rows(name: str, content: bytes) -> tuple[list[str], list[tuple[int, dic
     for line, cells in raw[1:]:
         if not any(c.strip() for c in cells):
             continue
-        row = {h: restore_formula_text((cells[i] if i < len(cells) else "").strip()) for i, h in enumerate(header)}
+        row = {
+            h: restore_formula_text((cells[i] if i < len(cells) else "").strip())
+            for i, h in enumerate(header)
+        }
         rows.append((line, row))
     return header, rows
 
@@ -136,7 +139,9 @@ def _header_problems(name: str, header: list[str], allowed, required) -> list[st
     seen = set()
     for i, column in enumerate(header, start=1):
         if column not in allowed:
-            problems.append(f"{name}:1: column {column!r} (column {i}): unknown column; expected {', '.join(allowed)}")
+            problems.append(
+                f"{name}:1: column {column!r} (column {i}): unknown column; expected {', '.join(allowed)}"
+            )
         if column in seen:
             problems.append(f"{name}:1: column {column!r}: appears twice")
         seen.add(column)
@@ -227,7 +232,9 @@ def validate_elements(name: str, header, rows, parsed: Parsed) -> None:
         if row.get("End date") and _date(row["End date"]) is None:
             bad("End date", f"{row['End date']!r} is not a date (YYYY-MM-DD)")
         if row.get("Source date") and not _source_date_ok(row["Source date"]):
-            bad("Source date", f"{row['Source date']!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            bad(
+                "Source date", f"{row['Source date']!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            )
         if row.get("Website") and not row["Website"].startswith(("http://", "https://")):
             bad("Website", "an http(s) address")
         parsed.actors[key] = {**row, "_line": line}
@@ -255,14 +262,19 @@ def validate_connections(name: str, header, rows, parsed: Parsed, known: set[str
         if row.get("Strength"):
             v = _float(row["Strength"])
             if v is None or not STRENGTH_MIN <= v <= STRENGTH_MAX:
-                bad("Strength", f"{row['Strength']!r} is out of range ({STRENGTH_MIN:g}–{STRENGTH_MAX:g})")
+                bad(
+                    "Strength",
+                    f"{row['Strength']!r} is out of range ({STRENGTH_MIN:g}–{STRENGTH_MAX:g})",
+                )
             else:
                 strength = v
         for column in ("From date", "To date"):
             if row.get(column) and _date(row[column]) is None:
                 bad(column, f"{row[column]!r} is not a date (YYYY-MM-DD)")
         if row.get("Source date") and not _source_date_ok(row["Source date"]):
-            bad("Source date", f"{row['Source date']!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+            bad(
+                "Source date", f"{row['Source date']!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+            )
         directed = DIRECTIONS.get(direction, True)
         a, b = row.get("From", ""), row.get("To", "")
         key = row.get("ID") or relation_key(a, row.get("Type", ""), b, directed)
@@ -270,7 +282,14 @@ def validate_connections(name: str, header, rows, parsed: Parsed, known: set[str
             bad("ID", f"{key!r} also on line {parsed.relations[key]['_line']}")
         if not directed and b < a:
             a, b = b, a
-        parsed.relations[key] = {**row, "From": a, "To": b, "_line": line, "_directed": directed, "_strength": strength}
+        parsed.relations[key] = {
+            **row,
+            "From": a,
+            "To": b,
+            "_line": line,
+            "_directed": directed,
+            "_strength": strength,
+        }
 
 
 # ---------------------------------------------------------------- writing
@@ -285,7 +304,14 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return any((self.actors_created, self.actors_changed, self.relations_created, self.relations_changed))
+        return any(
+            (
+                self.actors_created,
+                self.actors_changed,
+                self.relations_created,
+                self.relations_changed,
+            )
+        )
 
 
 def _actor_values(row: dict) -> dict:
@@ -336,7 +362,9 @@ def ecosystem_import(
         ends -= set(parsed.actors)
         ends = list(ends)
         for i in range(0, len(ends), 900):
-            known.update(Actor.objects.filter(key__in=ends[i : i + 900]).values_list("key", flat=True))
+            known.update(
+                Actor.objects.filter(key__in=ends[i : i + 900]).values_list("key", flat=True)
+            )
         validate_connections(*contents[1], parsed, known)
     if parsed.problems:
         raise InputFileError(parsed.problems)
@@ -371,7 +399,10 @@ def _write_actors(parsed: Parsed, by: str, result: ImportResult) -> None:
         for a in Actor.objects.filter(key__in=keys[i : i + 900]):
             existing[a.key] = a
     sectors = dict(Sector.objects.values_list("slug", "pk"))
-    stages = {f"{s}:{k}": pk for pk, s, k in ValueChainStage.objects.values_list("pk", "sector__slug", "key")}
+    stages = {
+        f"{s}:{k}": pk
+        for pk, s, k in ValueChainStage.objects.values_list("pk", "sector__slug", "key")
+    }
     measures = dict(Measure.objects.values_list("code", "pk"))
     from reference.models import Organisation
 
@@ -380,7 +411,9 @@ def _write_actors(parsed: Parsed, by: str, result: ImportResult) -> None:
     for key, row in parsed.actors.items():
         values = _actor_values(row)
         if "Organisation" in row:
-            values["organisation_id"] = orgs.get(row["Organisation"]) if row["Organisation"] else None
+            values["organisation_id"] = (
+                orgs.get(row["Organisation"]) if row["Organisation"] else None
+            )
         actor = existing.get(key)
         if actor is None:
             actor = Actor(key=key, origin=Actor.Origin.IMPORT, **values)
@@ -405,13 +438,21 @@ def _write_actors(parsed: Parsed, by: str, result: ImportResult) -> None:
     for actor in new + changed:
         actor.search_key = fold(" ".join([actor.name_nl, actor.name_fr, actor.name_en, actor.key]))
     if new:
-        bulk_create_with_history(new, Actor, batch_size=2000, default_change_reason=f"import by {by}")
+        bulk_create_with_history(
+            new, Actor, batch_size=2000, default_change_reason=f"import by {by}"
+        )
         result.actors_created = len(new)
     if changed:
         bulk_update_with_history(
             changed,
             Actor,
-            [*{f for a in changed for f in _actor_values(parsed.actors[a.key])}, "sources", "search_key", "version", "organisation_id"],
+            [
+                *{f for a in changed for f in _actor_values(parsed.actors[a.key])},
+                "sources",
+                "search_key",
+                "version",
+                "organisation_id",
+            ],
             batch_size=2000,
             default_change_reason=f"import by {by}",
         )
@@ -433,7 +474,9 @@ def _write_actors(parsed: Parsed, by: str, result: ImportResult) -> None:
         current: dict[int, set[int]] = {}
         actor_ids = list(wanted)
         for i in range(0, len(actor_ids), 900):
-            for a, t in through.objects.filter(actor_id__in=actor_ids[i : i + 900]).values_list("actor_id", fk):
+            for a, t in through.objects.filter(actor_id__in=actor_ids[i : i + 900]).values_list(
+                "actor_id", fk
+            ):
                 current.setdefault(a, set()).add(t)
         add, remove = [], []
         for a, targets in wanted.items():
@@ -457,14 +500,27 @@ def _write_relations(parsed: Parsed, by: str, result: ImportResult) -> None:
     ids = {}
     ends_list = list(ends)
     for i in range(0, len(ends_list), 900):
-        ids.update(dict(Actor.objects.filter(key__in=ends_list[i : i + 900]).values_list("key", "pk")))
+        ids.update(
+            dict(Actor.objects.filter(key__in=ends_list[i : i + 900]).values_list("key", "pk"))
+        )
     keys = list(parsed.relations)
     existing = {}
     for i in range(0, len(keys), 900):
         for r in Relation.objects.filter(key__in=keys[i : i + 900]):
             existing[r.key] = r
     new, changed = [], []
-    fields = ["source_actor_id", "target_actor_id", "type", "directed", "strength", "label", "valid_from", "valid_to", "source", "source_date"]
+    fields = [
+        "source_actor_id",
+        "target_actor_id",
+        "type",
+        "directed",
+        "strength",
+        "label",
+        "valid_from",
+        "valid_to",
+        "source",
+        "source_date",
+    ]
     for key, row in parsed.relations.items():
         values = {
             "source_actor_id": ids[row["From"]],
@@ -489,10 +545,18 @@ def _write_relations(parsed: Parsed, by: str, result: ImportResult) -> None:
             rel.version += 1
             changed.append(rel)
     if new:
-        bulk_create_with_history(new, Relation, batch_size=5000, default_change_reason=f"import by {by}")
+        bulk_create_with_history(
+            new, Relation, batch_size=5000, default_change_reason=f"import by {by}"
+        )
         result.relations_created = len(new)
     if changed:
-        bulk_update_with_history(changed, Relation, [*fields, "version"], batch_size=5000, default_change_reason=f"import by {by}")
+        bulk_update_with_history(
+            changed,
+            Relation,
+            [*fields, "version"],
+            batch_size=5000,
+            default_change_reason=f"import by {by}",
+        )
         result.relations_changed = len(changed)
 
 
@@ -553,7 +617,9 @@ def relations_table(relations) -> Table:
 
 
 def export_actors_queryset():
-    return Actor.objects.prefetch_related("sectors", "stages__sector", "measures").select_related("organisation")
+    return Actor.objects.prefetch_related("sectors", "stages__sector", "measures").select_related(
+        "organisation"
+    )
 
 
 def export_relations_queryset():

@@ -161,7 +161,9 @@ def _validate_stages(b: Bundle, sectors: set[str]) -> None:
             b.add(f, stage, f"stages[{i}].key: duplicate {stage['key']!r}")
         keys.add(stage["key"])
         name = stage.get("name")
-        if not isinstance(name, dict) or not all(str(name.get(x) or "").strip() for x in "nl fr en".split()):
+        if not isinstance(name, dict) or not all(
+            str(name.get(x) or "").strip() for x in "nl fr en".split()
+        ):
             b.add(f, stage, f"stages[{i}].name: needs nl, fr and en")
     for where in ("common",):
         for key, prefixes in (data.get(where) or {}).items():
@@ -375,7 +377,11 @@ def _write_organisation_actors(seed: SeedText, seed_name: str, entries: dict) ->
                 citations.append(item)
         org_source = "data/plan/organisations.yaml (the plan's organisations, Bruprod's reading)"
         name_source = plan_source(seed_name, citations[0]["line"]) if citations else org_source
-        sources = {"name": fact(name_source), "type": fact(org_source), "organisation": fact(org_source)}
+        sources = {
+            "name": fact(name_source),
+            "type": fact(org_source),
+            "organisation": fact(org_source),
+        }
         values = {
             "name_nl": org.name_nl,
             "name_fr": org.name_fr,
@@ -438,10 +444,7 @@ def _write_cited_actors(entries: list, seed_name: str) -> dict[str, Actor]:
     out = {}
     for entry in entries:
         srcs = entry.get("sources") or {}
-        sources = {
-            name: fact(plan_source(seed_name, src["line"]))
-            for name, src in srcs.items()
-        }
+        sources = {name: fact(plan_source(seed_name, src["line"])) for name, src in srcs.items()}
         name = entry["name"]
         values = {
             "name_nl": name["nl"],

@@ -45,7 +45,10 @@ class ValueChainStage(TranslatedMixin, models.Model):
     value_chains.yaml), with the NACE prefixes whose enterprises it counts."""
 
     sector = models.ForeignKey(
-        Sector, on_delete=models.PROTECT, related_name="value_chain_stages", verbose_name=_("sector")
+        Sector,
+        on_delete=models.PROTECT,
+        related_name="value_chain_stages",
+        verbose_name=_("sector"),
     )
     key = models.SlugField(_("key"), max_length=40)
     name_nl = models.CharField(_("name (nl)"), max_length=200)
@@ -292,6 +295,9 @@ class RegisterCount(models.Model):
         verbose_name = _("register count")
         verbose_name_plural = _("register counts")
 
+    def __str__(self):
+        return f"{self.sector}:{self.stage_id}:{self.municipality}:{self.nace_prefix}"
+
 
 class MetricRun(models.Model):
     """Network metrics of the graph in one period (a year), with the method used."""
@@ -349,6 +355,9 @@ class ActorMetric(models.Model):
         verbose_name = _("actor metric")
         verbose_name_plural = _("actor metrics")
 
+    def __str__(self):
+        return f"{self.run_id}:{self.actor_id}"
+
 
 class Suggestion(models.Model):
     """A link the data suggests (never a fact): an editor accepts it (a relation is created whose
@@ -397,6 +406,9 @@ class Suggestion(models.Model):
         verbose_name = _("suggested link")
         verbose_name_plural = _("suggested links")
 
+    def __str__(self):
+        return f"{self.source_actor_id}–{self.target_actor_id} ({self.reason})"
+
 
 class DuplicateCandidate(models.Model):
     """Two actors that may be one (same KBO number, similar names, same address)."""
@@ -426,6 +438,9 @@ class DuplicateCandidate(models.Model):
         ]
         verbose_name = _("possible duplicate")
         verbose_name_plural = _("possible duplicates")
+
+    def __str__(self):
+        return f"{self.first_id}={self.second_id}"
 
 
 class Proposal(models.Model):
@@ -467,6 +482,9 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
 
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
 
 class EcosystemImport(models.Model):
     """Ledger of imports: files, checksum, counts, who and when."""
@@ -481,3 +499,6 @@ class EcosystemImport(models.Model):
         ordering = ["-imported_at"]
         verbose_name = _("ecosystem import")
         verbose_name_plural = _("ecosystem imports")
+
+    def __str__(self):
+        return f"{self.imported_at:%Y-%m-%d %H:%M} {self.imported_by}"

@@ -18,7 +18,9 @@ def clean_filters(params) -> dict:
         "sector": params.get("sector", "")[:50],
         "stage": params.get("stage", "")[:40],
         "type": params.get("type", "") if params.get("type", "") in types else "",
-        "municipality": params.get("municipality", "") if params.get("municipality", "").isdigit() else "",
+        "municipality": params.get("municipality", "")
+        if params.get("municipality", "").isdigit()
+        else "",
         "query": params.get("q", "")[:100],
     }
     return out
@@ -37,7 +39,14 @@ def municipality_label(refnis: str) -> str:
 def graph_elements(graph) -> dict:
     """Cytoscape.js elements (data only; the page's script draws them)."""
     nodes = [
-        {"data": {"id": str(a.pk), "label": a.label(), "type": a.type, "url": reverse("ecosystem:actor", args=[a.key])}}
+        {
+            "data": {
+                "id": str(a.pk),
+                "label": a.label(),
+                "type": a.type,
+                "url": reverse("ecosystem:actor", args=[a.key]),
+            }
+        }
         for a in graph.nodes
     ]
     edges = [
@@ -67,7 +76,16 @@ def graph_rows(graph) -> list[dict]:
         a, b = names.get(r.source_actor_id), names.get(r.target_actor_id)
         if a is None or b is None:
             continue
-        rows.append({"from": a, "to": b, "type": rel_types.get(r.type, r.type), "directed": r.directed, "strength": r.strength, "derived": r.derived})
+        rows.append(
+            {
+                "from": a,
+                "to": b,
+                "type": rel_types.get(r.type, r.type),
+                "directed": r.directed,
+                "strength": r.strength,
+                "derived": r.derived,
+            }
+        )
     del types
     return rows
 

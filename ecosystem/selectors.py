@@ -11,7 +11,15 @@ from django.db.models import Q, QuerySet
 from plan.models import Measure
 from reference.models import Sector
 
-from .models import Actor, ActorAlias, ActorMetric, MetricRun, RegisterCount, Relation, ValueChainStage
+from .models import (
+    Actor,
+    ActorAlias,
+    ActorMetric,
+    MetricRun,
+    RegisterCount,
+    Relation,
+    ValueChainStage,
+)
 
 GRAPH_NODE_CAP = 10_000
 GAP_THRESHOLD = 1  # a stage with fewer curated actors than this is a gap
@@ -30,7 +38,12 @@ def municipality_codes() -> list[str]:
 
 
 def actor_list(
-    *, sector: str = "", stage: str = "", type: str = "", municipality: str = "", query: str = "",
+    *,
+    sector: str = "",
+    stage: str = "",
+    type: str = "",
+    municipality: str = "",
+    query: str = "",
     include_closed: bool = False,
 ) -> QuerySet[Actor]:
     qs = Actor.objects.all() if include_closed else Actor.objects.active()
@@ -98,7 +111,14 @@ def _relations_among(ids: set[int]) -> list[Relation]:
         part = chunk[i : i + 500]
         out.extend(
             Relation.objects.filter(source_actor_id__in=part, target_actor_id__in=ids).only(
-                "id", "key", "source_actor_id", "target_actor_id", "type", "directed", "strength", "derived"
+                "id",
+                "key",
+                "source_actor_id",
+                "target_actor_id",
+                "type",
+                "directed",
+                "strength",
+                "derived",
             )
         )
     return out
@@ -137,7 +157,9 @@ def _graph_of(ids: set[int], cap: int, keep: int | None = None) -> Graph:
         ids = set(ordered[:cap])
         if keep is not None:
             ids.add(keep)
-    nodes = list(Actor.objects.filter(pk__in=ids).only("id", "key", "name_nl", "name_fr", "name_en", "type"))
+    nodes = list(
+        Actor.objects.filter(pk__in=ids).only("id", "key", "name_nl", "name_fr", "name_en", "type")
+    )
     return Graph(nodes=nodes, relations=_relations_among(ids), capped=capped, total_nodes=total)
 
 
@@ -167,13 +189,17 @@ class StageCell:
         return len(self.actors) < GAP_THRESHOLD
 
 
-def stage_matrix(*, sector: Sector | None = None, municipality: str = "") -> dict[str, list[StageCell]]:
+def stage_matrix(
+    *, sector: Sector | None = None, municipality: str = ""
+) -> dict[str, list[StageCell]]:
     """For each ecosystem sector (or one), its stages with the curated actors placed on them
     and the register's enterprises (sum over the stage's prefixes; None when not computed)."""
     sectors = [sector] if sector else list(Sector.objects.ecosystems())
     stages = ValueChainStage.objects.filter(sector__in=sectors).select_related("sector")
     placed = defaultdict(list)
-    for actor in Actor.objects.active().filter(stages__in=stages).prefetch_related("stages").distinct():
+    for actor in (
+        Actor.objects.active().filter(stages__in=stages).prefetch_related("stages").distinct()
+    ):
         for st in actor.stages.all():
             placed[st.pk].append(actor)
     counts = register_counts(municipality=municipality)
@@ -187,7 +213,9 @@ def stage_matrix(*, sector: Sector | None = None, municipality: str = "") -> dic
 
 def register_counts(*, municipality: str = "") -> dict[int, int]:
     """Enterprises per stage (summed over its prefixes) for the latest computed snapshot."""
-    latest = RegisterCount.objects.order_by("-snapshot_id").values_list("snapshot_id", flat=True).first()
+    latest = (
+        RegisterCount.objects.order_by("-snapshot_id").values_list("snapshot_id", flat=True).first()
+    )
     if latest is None:
         return {}
     totals = defaultdict(int)
@@ -202,12 +230,16 @@ def backbone_gaps() -> list[dict]:
     """The plan's 5 sectors × 6 dimensions: measures and linked actors per cell; a cell with
     no measure or no actor is a gap."""
     measures = defaultdict(list)
-    for m in Measure.objects.filter(sector__isnull=False, dimension__isnull=False).select_related("sector", "dimension"):
+    for m in Measure.objects.filter(sector__isnull=False, dimension__isnull=False).select_related(
+        "sector", "dimension"
+    ):
         measures[(m.sector.slug, m.dimension.number)].append(m)
     actor_counts = defaultdict(set)
-    for slug, number, actor_id in Actor.objects.active().filter(
-        measures__sector__isnull=False, measures__dimension__isnull=False
-    ).values_list("measures__sector__slug", "measures__dimension__number", "pk"):
+    for slug, number, actor_id in (
+        Actor.objects.active()
+        .filter(measures__sector__isnull=False, measures__dimension__isnull=False)
+        .values_list("measures__sector__slug", "measures__dimension__number", "pk")
+    ):
         actor_counts[(slug, number)].add(actor_id)
     rows = []
     for sector in Sector.objects.ecosystems():
@@ -215,6 +247,8 @@ def backbone_gaps() -> list[dict]:
         for number in range(1, 7):
             ms = measures.get((sector.slug, number), [])
             actors = len(actor_counts.get((sector.slug, number), ()))
-            cells.append({"dimension": number, "measures": ms, "actors": actors, "gap": not ms or not actors})
+            cells.append(
+                {"dimension": number, "measures": ms, "actors": actors, "gap": not ms or not actors}
+            )
         rows.append({"sector": sector, "cells": cells})
     return rows

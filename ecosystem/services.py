@@ -209,7 +209,9 @@ def _name_tokens(actor: Actor) -> set[str]:
 def duplicates_detect() -> int:
     """Propose pairs that may be one actor: same KBO number (confidence 1), same address
     (0.8), names sharing most words (Jaccard ≥ 0.75). Pairs already decided stay decided."""
-    actors = list(Actor.objects.active().only("pk", "name_nl", "kbo_number", "address", "postal_code"))
+    actors = list(
+        Actor.objects.active().only("pk", "name_nl", "kbo_number", "address", "postal_code")
+    )
     found: dict[tuple[int, int], tuple[str, float]] = {}
 
     def add(a, b, reason, confidence):

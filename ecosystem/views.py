@@ -45,7 +45,9 @@ def actor_list(request):
     filters = clean_filters(request.GET)
     actors = selectors.actor_list(**filters)
     exported = export_if_requested(
-        request, lambda: actors_table(export_actors_queryset().filter(pk__in=actors.values("pk"))), "ecosystem-actors"
+        request,
+        lambda: actors_table(export_actors_queryset().filter(pk__in=actors.values("pk"))),
+        "ecosystem-actors",
     )
     if exported:
         return exported
@@ -58,7 +60,9 @@ def actor_list(request):
             "total": actors.count(),
             "filters": filters,
             "sectors": Sector.objects.ecosystems(),
-            "stages": ValueChainStage.objects.filter(sector__kind="ecosystem").values_list("key", flat=True).distinct(),
+            "stages": ValueChainStage.objects.filter(sector__kind="ecosystem")
+            .values_list("key", flat=True)
+            .distinct(),
             "types": Actor.Type.choices,
             "municipalities": [(c, municipality_label(c)) for c in selectors.municipality_codes()],
         },
@@ -79,7 +83,11 @@ def relation_list(request):
 def actor_map(request):
     filters = clean_filters(request.GET)
     actors = list(selectors.actor_list(**filters).filter(latitude__isnull=False))
-    return render(request, "ecosystem/map.html", {"actors": actors, "map": actors_map(actors), "filters": filters})
+    return render(
+        request,
+        "ecosystem/map.html",
+        {"actors": actors, "map": actors_map(actors), "filters": filters},
+    )
 
 
 def actor(request, key: str):
@@ -113,7 +121,10 @@ def network(request):
             raise Http404(_("No such actor."))
         depth = 2 if request.GET.get("depth") == "2" else 1
         graph = selectors.neighbourhood(actor=centre, depth=depth)
-        title = _("Neighbourhood of %(name)s (depth %(depth)s)") % {"name": centre.label(), "depth": depth}
+        title = _("Neighbourhood of %(name)s (depth %(depth)s)") % {
+            "name": centre.label(),
+            "depth": depth,
+        }
     elif request.GET.get("sector"):
         sector = get_object_or_404(Sector, slug=request.GET["sector"])
         graph = selectors.sector_graph(sector=sector)
@@ -121,13 +132,27 @@ def network(request):
     elif request.GET.get("community", "").isdigit() and selectors.metric_run_latest():
         run = selectors.metric_run_latest()
         graph = selectors.community_graph(run=run, community=int(request.GET["community"]))
-        title = _("Community %(number)s (%(period)s)") % {"number": request.GET["community"], "period": run.period}
+        title = _("Community %(number)s (%(period)s)") % {
+            "number": request.GET["community"],
+            "period": run.period,
+        }
     else:
-        return render(request, "ecosystem/network_choose.html", {"sectors": Sector.objects.ecosystems()}, status=200)
+        return render(
+            request,
+            "ecosystem/network_choose.html",
+            {"sectors": Sector.objects.ecosystems()},
+            status=200,
+        )
     return render(
         request,
         "ecosystem/network.html",
-        {"graph": graph, "elements": graph_elements(graph), "rows": graph_rows(graph), "title": title, "cap": selectors.GRAPH_NODE_CAP},
+        {
+            "graph": graph,
+            "elements": graph_elements(graph),
+            "rows": graph_rows(graph),
+            "title": title,
+            "cap": selectors.GRAPH_NODE_CAP,
+        },
     )
 
 
@@ -142,9 +167,15 @@ def moderation(request):
         request,
         "ecosystem/moderation.html",
         {
-            "duplicates": DuplicateCandidate.objects.filter(status="pending").select_related("first", "second")[:100],
-            "suggestions": Suggestion.objects.filter(status="pending").select_related("source_actor", "target_actor")[:100],
-            "proposals": Proposal.objects.filter(status="pending").select_related("actor", "proposed_by")[:100],
+            "duplicates": DuplicateCandidate.objects.filter(status="pending").select_related(
+                "first", "second"
+            )[:100],
+            "suggestions": Suggestion.objects.filter(status="pending").select_related(
+                "source_actor", "target_actor"
+            )[:100],
+            "proposals": Proposal.objects.filter(status="pending").select_related(
+                "actor", "proposed_by"
+            )[:100],
             "relation_types": Relation.Type.choices,
         },
     )

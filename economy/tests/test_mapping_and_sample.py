@@ -48,8 +48,8 @@ def test_bad_mapping_names_file_and_line(tmp_path):
         mapping_load(path=path)
     problems = excinfo.value.problems
     assert "mapping.yaml:4: rule 1: sector: 'space' is not one of" in problems[0]
-    assert "mapping.yaml:7: rule 2: scope: 'wide' is not core or extended" in problems[1]
-    assert "mapping.yaml:7: rule 2: nace2025: '6a' is not a NACE code prefix" in problems[2]
+    assert "mapping.yaml:8: rule 2: scope: 'wide' is not core or extended" in problems[1]
+    assert "mapping.yaml:9: rule 2: nace2025: '6a' is not a NACE code prefix" in problems[2]
     assert not SectorMapping.objects.exists()
 
 

@@ -142,7 +142,7 @@ def test_an_override_applies_at_read_time_without_recomputing(
     detail = enterprise_detail(enterprise_number=E4)
     assert [r["sector"] for r in detail["sectors"]] == ["manufacturing", "health"]
     assert [r["sector"] for r in detail["sectors_by_nace"]] == ["creative"]
-    classification_override_remove(enterprise_number=E4, user=staff_user)
+    classification_override_remove(enterprise_number=E4, user=staff_user, expected_version=1)
     assert refreshed == [s.pk, s.pk]
     assert enterprise_search(sector="health")[0] == 0
     assert not ClassificationOverride.objects.exists()

@@ -208,7 +208,11 @@ def test_override_replaces_the_classification_and_keeps_history(imported, staff_
         by_sector["manufacturing"] == 2 and by_sector["creative"] == 1 and by_sector["digital"] == 1
     )
     classification_override_set(
-        enterprise_number=E6, sectors=["manufacturing", "creative"], reason="Both.", user=staff_user
+        enterprise_number=E6,
+        sectors=["manufacturing", "creative"],
+        reason="Both.",
+        user=staff_user,
+        expected_version=override.version,
     )
     assert enterprises_by(snapshot=s, by="sector")["creative"] == 2
     history = get_history_model_for_model(ClassificationOverride).objects.filter(

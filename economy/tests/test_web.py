@@ -297,12 +297,19 @@ def test_override_set_and_remove_with_reason_and_history(client, imported):
     client.force_login(editor)
     path = url("override", A)
     # the reason is mandatory
-    response = client.post(path, {"sectors": ["health"], "reason": "  ", "action": "set"})
+    response = client.post(
+        path, {"sectors": ["health"], "reason": "  ", "action": "set", "version": 0}
+    )
     assert response.status_code == 400
     assert not ClassificationOverride.objects.exists()
     response = client.post(
         path,
-        {"sectors": ["health", "manufacturing"], "reason": "Makes hospital beds", "action": "set"},
+        {
+            "sectors": ["health", "manufacturing"],
+            "reason": "Makes hospital beds",
+            "action": "set",
+            "version": 0,
+        },
     )
     assert response.status_code == 302 and response.url == url("enterprise", A)
     override = ClassificationOverride.objects.get(enterprise_number=A)
@@ -315,7 +322,10 @@ def test_override_set_and_remove_with_reason_and_history(client, imported):
     assert "editor override" in html and "Makes hospital beds" in html
     assert {r["sector"] for r in detail.context["reasons"]} == {"manufacturing", "health"}
     # removal (with its reason) puts the NACE classification back; history keeps both
-    response = client.post(path, {"reason": "Checked: a builder after all", "action": "remove"})
+    response = client.post(
+        path,
+        {"reason": "Checked: a builder after all", "action": "remove", "version": override.version},
+    )
     assert response.status_code == 302
     assert not ClassificationOverride.objects.exists()
     assert figure_value(snapshot=snapshot, measure="enterprises", sector="construction") == 1

@@ -8,10 +8,10 @@ from django.core.management.base import CommandError
 from core.exports import table_to_csv
 from core.validation import InputFileError
 from ecosystem.importing import (
+    actors_table,
     ecosystem_import,
     export_actors_queryset,
     export_relations_queryset,
-    actors_table,
     relations_table,
 )
 from ecosystem.models import Actor, Relation
@@ -64,7 +64,8 @@ def test_import_then_reimport_changes_nothing(tmp_path, ecosystem):
 
 def test_the_export_imports_back_unchanged(tmp_path, ecosystem):
     ecosystem_import(
-        actors_file=write(tmp_path, "a.csv", ACTORS), relations_file=write(tmp_path, "r.csv", RELATIONS)
+        actors_file=write(tmp_path, "a.csv", ACTORS),
+        relations_file=write(tmp_path, "r.csv", RELATIONS),
     )
     before = state()
     out_a = tmp_path / "out-actors.csv"
@@ -79,15 +80,37 @@ def test_the_export_imports_back_unchanged(tmp_path, ecosystem):
 @pytest.mark.parametrize(
     "actors, relations, expected",
     [
-        (ACTORS.replace("acme,Acme Metaal,company", "acme,Acme Metaal,spaceship"), RELATIONS, "actors.csv:2: Type: unknown type 'spaceship'"),
-        (ACTORS, RELATIONS.replace("fab,greenbizz", "fab,nobody-here"), "relations.csv:3: To: unknown actor 'nobody-here'"),
-        (ACTORS, RELATIONS.replace("undirected,3", "undirected,11"), "relations.csv:2: Strength: '11' is out of range (0–10)"),
-        (ACTORS.replace("Description,", "Colour,"), RELATIONS, "actors.csv:1: column 'Colour' (column 4): unknown column"),
+        (
+            ACTORS.replace("acme,Acme Metaal,company", "acme,Acme Metaal,spaceship"),
+            RELATIONS,
+            "actors.csv:2: Type: unknown type 'spaceship'",
+        ),
+        (
+            ACTORS,
+            RELATIONS.replace("fab,greenbizz", "fab,nobody-here"),
+            "relations.csv:3: To: unknown actor 'nobody-here'",
+        ),
+        (
+            ACTORS,
+            RELATIONS.replace("undirected,3", "undirected,11"),
+            "relations.csv:2: Strength: '11' is out of range (0–10)",
+        ),
+        (
+            ACTORS.replace("Description,", "Colour,"),
+            RELATIONS,
+            "actors.csv:1: column 'Colour' (column 4): unknown column",
+        ),
         (ACTORS, RELATIONS.replace("From,", "Start,"), "relations.csv:1: column 'From': missing"),
-        (ACTORS.replace(",21001,", ",1000,"), RELATIONS, "actors.csv:2: Municipality: '1000' is not a Brussels REFNIS code"),
+        (
+            ACTORS.replace(",21001,", ",1000,"),
+            RELATIONS,
+            "actors.csv:2: Municipality: '1000' is not a Brussels REFNIS code",
+        ),
     ],
 )
-def test_bad_input_names_file_line_and_column_and_changes_nothing(tmp_path, ecosystem, actors, relations, expected):
+def test_bad_input_names_file_line_and_column_and_changes_nothing(
+    tmp_path, ecosystem, actors, relations, expected
+):
     before = state()
     with pytest.raises(InputFileError) as caught:
         ecosystem_import(
@@ -112,7 +135,9 @@ def test_xlsx_import(tmp_path, ecosystem):
 
     ecosystem_import(actors_file=write(tmp_path, "a.csv", ACTORS), relations_file=None)
     path = tmp_path / "actors.xlsx"
-    path.write_bytes(table_to_xlsx(actors_table(export_actors_queryset().filter(key__in=["acme", "fab"]))))
+    path.write_bytes(
+        table_to_xlsx(actors_table(export_actors_queryset().filter(key__in=["acme", "fab"])))
+    )
     Actor.objects.filter(key="acme").update(name_nl="Changed")
     result = ecosystem_import(actors_file=path, relations_file=None)
     assert result.actors_changed == 1

@@ -70,7 +70,11 @@ def test_stages_relations_and_derived_co_coordination(ecosystem):
 def test_a_second_load_writes_nothing(ecosystem):
     before = (Actor.history.count(), Relation.history.count(), ValueChainStage.objects.count())
     ecosystem_load()
-    assert (Actor.history.count(), Relation.history.count(), ValueChainStage.objects.count()) == before
+    assert (
+        Actor.history.count(),
+        Relation.history.count(),
+        ValueChainStage.objects.count(),
+    ) == before
 
 
 def test_a_wrong_quote_is_refused_naming_file_and_line(tmp_path, ecosystem):
@@ -84,5 +88,7 @@ def test_a_wrong_quote_is_refused_naming_file_and_line(tmp_path, ecosystem):
     before = Actor.history.count()
     with pytest.raises(DataFileError) as caught:
         ecosystem_load(data_dir=tmp_path)
-    assert any("actors.yaml:" in p and "'in Ukkel' is not on line 4642" in p for p in caught.value.problems)
+    assert any(
+        "actors.yaml:" in p and "'in Ukkel' is not on line 4642" in p for p in caught.value.problems
+    )
     assert Actor.history.count() == before

@@ -1,16 +1,17 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from core.commands import problems_error
 from core.yamlfiles import DataFileError
-from economy.selectors import snapshot_current
-from economy.services import DEFAULT_MAPPING_FILE, mapping_load, snapshot_figures_refresh
+from economy.services import DEFAULT_MAPPING_FILE, mapping_file_load
 
 
 class Command(BaseCommand):
     help = (
         "Load a NACE → plan sector mapping file as the active mapping, reclassify the current "
-        "snapshot's store when the rules changed and recompute its figures."
+        "snapshot's store when the rules changed and recompute its figures. The same file "
+        "again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -18,14 +19,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, **options):
         try:
-            mapping = mapping_load(path=Path(path))
+            result = mapping_file_load(path=Path(path))
         except DataFileError as exc:
-            for problem in exc.problems:
-                self.stderr.write(f"✗ {problem}")
-            raise CommandError(f"{len(exc.problems)} problem(s); nothing was changed.") from exc
-        current = snapshot_current()
-        if current is not None:
-            snapshot_figures_refresh(snapshot=current)
+            raise problems_error(exc, what=Path(path).name) from exc
+        mapping = result.mapping
+        if result.unchanged:
+            self.stdout.write(
+                f"Active mapping: {mapping} ({mapping.rules.count()} rules): unchanged; "
+                "nothing was written."
+            )
+            return
+        figures = f"; {result.figures} figures recomputed" if result.figures is not None else ""
         self.stdout.write(
-            self.style.SUCCESS(f"Active mapping: {mapping} ({mapping.rules.count()} rules).")
+            self.style.SUCCESS(
+                f"Active mapping: {mapping} ({mapping.rules.count()} rules){figures}."
+            )
         )

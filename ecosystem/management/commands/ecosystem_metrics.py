@@ -41,11 +41,21 @@ class Command(BaseCommand):
                 "broker": m["broker"],
                 "two_step_reach": m["two_step_reach"],
             }
-            for m in run.actor_metrics.order_by("actor__key").values(
-                "actor__key", "actor__name_nl", "degree", "in_degree", "out_degree",
-                "weighted_degree", "pagerank", "betweenness", "community", "broker",
+            for m in run.actor_metrics.order_by("actor__key")
+            .values(
+                "actor__key",
+                "actor__name_nl",
+                "degree",
+                "in_degree",
+                "out_degree",
+                "weighted_degree",
+                "pagerank",
+                "betweenness",
+                "community",
+                "broker",
                 "two_step_reach",
-            ).iterator(chunk_size=10000)
+            )
+            .iterator(chunk_size=10000)
         ]
         graph = {
             "period": run.period,

@@ -8,11 +8,17 @@ from ecosystem.importing import ecosystem_import
 
 
 class Command(BaseCommand):
-    help = "Import actors and relations (Kumu-compatible CSV/XLSX): validated first, one transaction."
+    help = (
+        "Import actors and relations (Kumu-compatible CSV/XLSX): validated first, one transaction."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--actors", help="elements file (ID, Label, Type, Description, Tags, …)")
-        parser.add_argument("--relations", help="connections file (From, To, Type, Direction, Strength, Label, …)")
+        parser.add_argument(
+            "--actors", help="elements file (ID, Label, Type, Description, Tags, …)"
+        )
+        parser.add_argument(
+            "--relations", help="connections file (From, To, Type, Direction, Strength, Label, …)"
+        )
         parser.add_argument("--by", default="import-ecosystem")
 
     def handle(self, *args, actors, relations, by, **options):
