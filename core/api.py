@@ -191,8 +191,10 @@ def add_error_responses(result, generator, request, public):
             del parameters
             for code in wanted:
                 responses.setdefault(code, _error(code))
-                if "content" not in responses[code]:
-                    responses[code]["content"] = _error(code)["content"]
+            for code, response in responses.items():
+                # an error the view documents by its description only gets the error body
+                if code in ERROR_DESCRIPTIONS and "content" not in response:
+                    response["content"] = _error(code)["content"]
     return result
 
 

@@ -3,19 +3,33 @@ enterprise search over public register data; documented by the OpenAPI schema.""
 
 from __future__ import annotations
 
+import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from core.api import bad_query_value, query_choice, query_int
+from geo.selectors import municipality_names
+from reference.selectors import sector_codes
+
 from . import presenters as ws
-from .models import KboSnapshot
-from .register import normalize_enterprise_number
+from .models import KboFigure, KboSnapshot
+from .register import ENTERPRISE_NUMBER, normalize_enterprise_number
 from .selectors import (
     DIMENSIONS,
+    PERSON_TYPES,
     enterprise_detail,
     enterprise_search,
     figure_breakdown,
@@ -39,7 +53,7 @@ MEASURES = (
     "cessations",
     "arrivals",
 )
-NO_DATA = "No register data loaded yet."
+NO_DATA = gettext_noop("No register data loaded yet.")
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
@@ -57,33 +71,80 @@ class SnapshotSerializer(serializers.ModelSerializer):
         ]
 
 
+SNAPSHOT_MAX = 2_147_483_647  # the extract number column (PositiveIntegerField)
+SEARCH_LIMIT = 500
+SEARCH_OFFSET_MAX = 1_000_000_000
+QUERY_MAX = 200  # characters of a search query
+NACE_RE = re.compile(r"^[0-9.]{1,10}$")
+
+
+def _params(request):
+    """The query parameters, after refusing (400) any name or value with a control character."""
+    params = request.query_params
+    for name, values in params.lists():
+        if bad_query_value([name, *values]) is not None:
+            raise ValidationError(
+                {name: [_("The value contains a control character or an invalid character.")]}
+            )
+    return params
+
+
 def _snapshot(params) -> KboSnapshot:
-    number = params.get("snapshot")
-    if number:
-        if not number.isdigit():
-            raise ValidationError({"snapshot": "an extract number, e.g. 147"})
-        snapshot = KboSnapshot.objects.filter(extract_number=int(number)).first()
+    if "snapshot" in params:
+        number = query_int(params, "snapshot", default=0, low=1, high=SNAPSHOT_MAX)
+        snapshot = KboSnapshot.objects.filter(extract_number=number).first()
         if snapshot is None:
-            raise NotFound(f"No snapshot with extract number {number}.")
+            raise NotFound(_("No snapshot with extract number %(number)s.") % {"number": number})
         return snapshot
     snapshot = snapshot_current()
     if snapshot is None:
-        raise NotFound(NO_DATA)
+        raise NotFound(_(NO_DATA))
     return snapshot
 
 
-def _dimension_filters(params) -> dict[str, str]:
-    return {d: params.get(d, "") for d in DIMENSIONS if params.get(d)}
+def _measure(params) -> str:
+    return query_choice(params, "measure", MEASURES) or "enterprises"
 
 
+def _dimension_filters(params, *, other: bool = True) -> dict[str, str]:
+    """sector, municipality, person_type and key, each checked: a bad value is a 400.
+
+    A sector is a code of the reference vocabulary ('other': in none, for figures); a
+    municipality the REFNIS code of one of the Region's municipalities."""
+    filters: dict[str, str] = {}
+    sectors = set(sector_codes()) | ({"other"} if other else set())
+    sector = query_choice(params, "sector", sectors)
+    if sector:
+        filters["sector"] = sector
+    if "municipality" in params:
+        filters["municipality"] = query_choice(params, "municipality", set(municipality_names()))
+    person_type = query_choice(params, "person_type", PERSON_TYPES)
+    if person_type:
+        filters["person_type"] = person_type
+    if "key" in params:
+        key = params.get("key", "")
+        limit = KboFigure._meta.get_field("key").max_length
+        if not key or len(key) > limit:
+            raise ValidationError(
+                {"key": [_("key is 1 to %(max)s characters long.") % {"max": limit}]}
+            )
+        filters["key"] = key
+    return filters
+
+
+NOT_FOUND = OpenApiResponse(
+    description="No register data loaded yet, or no snapshot with this extract number."
+)
+SECTOR_DESCRIPTION = "Plan sector code of the reference vocabulary (e.g. construction)"
 FILTER_PARAMETERS = [
+    OpenApiParameter("sector", str, description=SECTOR_DESCRIPTION + "; 'other' for none."),
     OpenApiParameter(
-        "sector", str, description="Plan sector slug (e.g. construction); 'other' for none."
+        "municipality",
+        str,
+        pattern=r"^21\d{3}$",
+        description="REFNIS code of a municipality of the Region (21001–21019).",
     ),
-    OpenApiParameter(
-        "municipality", str, description="REFNIS code of a municipality (21001–21019)."
-    ),
-    OpenApiParameter("person_type", str, enum=["legal", "natural"]),
+    OpenApiParameter("person_type", str, enum=list(PERSON_TYPES)),
 ]
 
 
@@ -97,7 +158,11 @@ def snapshots(request):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("snapshot", int, description="Extract number (default: the current one)."),
+        OpenApiParameter(
+            "snapshot",
+            {"type": "integer", "minimum": 1, "maximum": SNAPSHOT_MAX},
+            description="Extract number (default: the current one).",
+        ),
         OpenApiParameter("measure", str, enum=list(MEASURES), description="Default: enterprises."),
         OpenApiParameter(
             "by",
@@ -107,35 +172,38 @@ def snapshots(request):
         ),
         *FILTER_PARAMETERS,
         OpenApiParameter(
-            "key", str, description="The measure's own breakdown value (year, reason…)."
+            "key",
+            {"type": "string", "minLength": 1, "maxLength": 20},
+            description="The measure's own breakdown value (year, reason…).",
         ),
     ],
-    responses=inline_serializer(
-        "KboFigures",
-        {
-            "snapshot": SnapshotSerializer(),
-            "measure": serializers.CharField(),
-            "filters": serializers.DictField(child=serializers.CharField()),
-            "total": serializers.IntegerField(),
-            "by": serializers.CharField(allow_null=True),
-            "breakdown": serializers.DictField(child=serializers.IntegerField(), allow_null=True),
-        },
-    ),
+    responses={
+        200: inline_serializer(
+            "KboFigures",
+            {
+                "snapshot": SnapshotSerializer(),
+                "measure": serializers.CharField(),
+                "filters": serializers.DictField(child=serializers.CharField()),
+                "total": serializers.IntegerField(),
+                "by": serializers.CharField(allow_null=True),
+                "breakdown": serializers.DictField(
+                    child=serializers.IntegerField(), allow_null=True
+                ),
+            },
+        ),
+        404: NOT_FOUND,
+    },
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def figures(request):
     """One figure of a snapshot (how each is counted: docs/kbo.md), optionally broken down by a
     dimension. An empty dimension is the total over it."""
-    params = request.query_params
-    snapshot = _snapshot(params)
-    measure = params.get("measure", "enterprises")
-    if measure not in MEASURES:
-        raise ValidationError({"measure": f"one of {', '.join(MEASURES)}"})
-    by = params.get("by") or None
-    if by is not None and by not in DIMENSIONS:
-        raise ValidationError({"by": f"one of {', '.join(DIMENSIONS)}"})
+    params = _params(request)
+    measure = _measure(params)
+    by = query_choice(params, "by", DIMENSIONS)
     filters = _dimension_filters(params)
+    snapshot = _snapshot(params)
     breakdown = None
     if by:
         fixed = {k: v for k, v in filters.items() if k != by}
@@ -158,7 +226,7 @@ def figures(request):
     parameters=[
         OpenApiParameter("measure", str, enum=list(MEASURES), description="Default: enterprises."),
         *FILTER_PARAMETERS,
-        OpenApiParameter("key", str),
+        OpenApiParameter("key", {"type": "string", "minLength": 1, "maxLength": 20}),
     ],
     responses=inline_serializer(
         "KboTrendPoint",
@@ -175,10 +243,8 @@ def figures(request):
 @permission_classes([AllowAny])
 def trend(request):
     """A figure across every snapshot, oldest first."""
-    params = request.query_params
-    measure = params.get("measure", "enterprises")
-    if measure not in MEASURES:
-        raise ValidationError({"measure": f"one of {', '.join(MEASURES)}"})
+    params = _params(request)
+    measure = _measure(params)
     filters = _dimension_filters(params)
     return Response(
         [
@@ -193,14 +259,20 @@ def trend(request):
     )
 
 
-@extend_schema(responses=OpenApiTypes.OBJECT)
+@extend_schema(
+    responses={
+        200: OpenApiTypes.OBJECT,
+        404: OpenApiResponse(description="No register data loaded yet."),
+    }
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def stats(request):
     """The current snapshot's headline figures, as `bruprod kbo-stats --format json` prints them."""
+    _params(request)
     data = kbo_stats()
     if data is None:
-        raise NotFound(NO_DATA)
+        raise NotFound(_(NO_DATA))
     return Response(data)
 
 
@@ -216,13 +288,25 @@ class EnterpriseHitSerializer(serializers.Serializer):
 @extend_schema(
     operation_id="economy_enterprises_list",
     parameters=[
-        OpenApiParameter("q", str, description="Enterprise number (any format) or name words."),
-        OpenApiParameter("nace", str, description="NACE code prefix of any activity."),
-        OpenApiParameter("sector", str),
-        OpenApiParameter("municipality", str, description="REFNIS code."),
-        OpenApiParameter("person_type", str, enum=["legal", "natural"]),
-        OpenApiParameter("limit", int, description="Page size (default 50, at most 500)."),
-        OpenApiParameter("offset", int),
+        OpenApiParameter(
+            "q",
+            {"type": "string", "maxLength": QUERY_MAX},
+            description="Enterprise number (any format) or name words.",
+        ),
+        OpenApiParameter(
+            "nace",
+            str,
+            pattern=r"^[0-9.]{1,10}$",
+            description="NACE code prefix of any activity (digits, dots allowed).",
+        ),
+        OpenApiParameter("sector", str, description=SECTOR_DESCRIPTION + "."),
+        *FILTER_PARAMETERS[1:],
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 0, "maximum": SEARCH_LIMIT},
+            description=f"Page size (default 50, at most {SEARCH_LIMIT}; 0: the count only).",
+        ),
+        OpenApiParameter("offset", {"type": "integer", "minimum": 0, "maximum": SEARCH_OFFSET_MAX}),
     ],
     responses=inline_serializer(
         "KboEnterpriseSearch",
@@ -239,21 +323,31 @@ class EnterpriseHitSerializer(serializers.Serializer):
 @permission_classes([AllowAny])
 def enterprises(request):
     """Enterprises present in the Region in the current snapshot matching every criterion."""
-    params = request.query_params
-    try:
-        limit = min(500, max(0, int(params.get("limit", 50))))
-        offset = max(0, int(params.get("offset", 0)))
-    except ValueError as error:
-        raise ValidationError({"limit": "limit and offset are whole numbers"}) from error
+    params = _params(request)
+    limit = query_int(params, "limit", default=50, low=0, high=SEARCH_LIMIT)
+    offset = query_int(params, "offset", default=0, low=0, high=SEARCH_OFFSET_MAX)
+    query = params.get("q", "")
+    if len(query) > QUERY_MAX:
+        raise ValidationError(
+            {"q": [_("q is at most %(max)s characters long.") % {"max": QUERY_MAX}]}
+        )
+    nace = params.get("nace", "")
+    if nace and not NACE_RE.match(nace):
+        raise ValidationError(
+            {"nace": [_("nace is a NACE code prefix: digits (and dots), at most 10.")]}
+        )
+    filters = _dimension_filters(params, other=False)
+    filters.pop("key", None)
     snapshot = snapshot_current()
     total, hits = enterprise_search(
-        query=params.get("q", ""),
-        nace=params.get("nace", ""),
-        municipality=params.get("municipality", ""),
-        sector=params.get("sector", ""),
-        person_type=params.get("person_type", ""),
+        query=query,
+        nace=nace,
+        municipality=filters.get("municipality", ""),
+        sector=filters.get("sector", ""),
+        person_type=filters.get("person_type", ""),
         limit=limit,
         offset=offset,
+        snapshot=snapshot,
     )
     return Response(
         {
@@ -288,11 +382,21 @@ PUBLIC_DETAIL = (
 def enterprise(request, number: str):
     """One enterprise of the Region: public register data (names, addresses, establishments,
     activities with NACE version and label) and its classification into plan sectors."""
+    _params(request)
+    if bad_query_value([number]) is not None:
+        raise ValidationError(
+            {"number": [_("The value contains a control character or an invalid character.")]}
+        )
     if snapshot_current() is None:
-        raise NotFound(NO_DATA)
-    detail = enterprise_detail(enterprise_number=normalize_enterprise_number(number))
+        raise NotFound(_(NO_DATA))
+    canonical = normalize_enterprise_number(number)
+    detail = (
+        enterprise_detail(enterprise_number=canonical)
+        if ENTERPRISE_NUMBER.match(canonical)
+        else None
+    )
     if detail is None:
-        raise NotFound("No enterprise with this number in the Region in the current snapshot.")
+        raise NotFound(_("No enterprise with this number in the Region in the current snapshot."))
     data = {key: detail[key] for key in PUBLIC_DETAIL}
     data["snapshot"] = SnapshotSerializer(detail["snapshot"]).data
     override = detail["override"]

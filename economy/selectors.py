@@ -729,3 +729,71 @@ def override_history(*, enterprise_number: str) -> list:
         .select_related("history_user")
         .order_by("-history_date", "-history_id")
     )
+
+
+def enterprise_counts_by_nace_prefixes(
+    *, prefixes: list[str], snapshot: KboSnapshot | None = None
+) -> dict:
+    """Distinct enterprises (and establishments) present in the Region with an activity whose
+    NACE code starts with any of `prefixes` (dots ignored), in total and per municipality.
+
+    One query on the stored classification: an enterprise counts once however many of its
+    codes (its own and its establishments' preferred activities, any version:
+    `cls_enterprise_nace`) fall under the prefixes, in every municipality where it is present
+    (`cls_enterprise.municipalities`: the per-municipality counts may add up to more than the
+    total). An establishment in the Region counts when its own preferred activities fall under a
+    prefix, or, having none, its enterprise's (as the sector figures do); per municipality by
+    its address. Returns {"snapshot", "enterprises": {"": total, refnis: n},
+    "establishments": {"": total, refnis: n}}; empty counts without a readable store.
+    """
+    snapshot = snapshot or snapshot_current()
+    codes = sorted({p.replace(".", "").strip() for p in prefixes} - {""})
+    out: dict = {"snapshot": snapshot, "enterprises": {}, "establishments": {}}
+    con = _reader(snapshot)
+    if con is None:
+        return out
+    if not codes:
+        con.close()
+        return {**out, "enterprises": {"": 0}, "establishments": {"": 0}}
+    # each prefix is a range scan of the codes sorted in cls_enterprise_nace
+    ranges = " OR ".join(
+        "(nace_code >= ? AND nace_code < ? AND starts_with(nace_code, ?))" for _ in codes
+    )
+    range_params = [v for c in codes for v in (c, c + _PAST, c)]
+    under = " OR ".join("starts_with(a.nace_code, ?)" for _ in codes)
+    sql = f"""
+        WITH m AS MATERIALIZED (
+            SELECT DISTINCT enterprise FROM cls_enterprise_nace WHERE {ranges}
+        ),
+        e AS MATERIALIZED (
+            SELECT c.enterprise, c.municipalities FROM cls_enterprise c
+            WHERE c.enterprise IN (SELECT enterprise FROM m)
+        ),
+        own AS (
+            SELECT a.entity, bool_or({under}) AS hit
+            FROM cls_detail_activity a
+            WHERE a.preferred AND a.enterprise IN (SELECT enterprise FROM m)
+            GROUP BY a.entity
+        ),
+        est AS (
+            SELECT s.establishment, s.refnis FROM cls_detail_establishment s
+            LEFT JOIN own o ON o.entity = s.establishment
+            WHERE s.refnis IS NOT NULL AND s.enterprise IN (SELECT enterprise FROM m)
+              AND (o.hit OR (o.entity IS NULL AND (SELECT oe.hit FROM own oe WHERE oe.entity = s.enterprise)))
+        )
+        SELECT 'enterprises', '', count(*) FROM e
+        UNION ALL
+        SELECT 'enterprises', refnis, count(DISTINCT enterprise)
+        FROM (SELECT enterprise, unnest(municipalities) AS refnis FROM e) GROUP BY refnis
+        UNION ALL
+        SELECT 'establishments', '', count(DISTINCT establishment) FROM est
+        UNION ALL
+        SELECT 'establishments', refnis, count(DISTINCT establishment) FROM est GROUP BY refnis
+    """
+    try:
+        rows = con.execute(sql, range_params + codes).fetchall()
+    finally:
+        con.close()
+    for kind, refnis, n in rows:
+        out[kind][refnis] = int(n)
+    return out

@@ -69,6 +69,13 @@ class DisaggregationValue(TranslatedMixin, models.Model):
     def __str__(self):
         return f"{self.disaggregation.code}={self.code}"
 
+    def display_label(self, lang: str | None = None) -> str:
+        """The name shown on pages: a plan sector's name from the one vocabulary (reference),
+        else the value's own label. (Table 1 keeps the labels as the plan prints them.)"""
+        if self.sector_id:
+            return self.sector.label(lang)
+        return self.tr("label", lang)
+
 
 class SourceDocument(TranslatedMixin, models.Model):
     """A document quantified statements are taken from (the plan, a memorandum, a press release)."""

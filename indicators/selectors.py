@@ -211,10 +211,10 @@ def selection_label(selection: dict[str, str]) -> str:
     for code, value in sorted(selection.items()):
         item = (
             DisaggregationValue.objects.filter(disaggregation__code=code, code=value)
-            .only("label_nl", "label_fr", "label_en")
+            .select_related("sector")
             .first()
         )
-        labels.append(item.tr("label") if item else value)
+        labels.append(item.display_label() if item else value)
     return ", ".join(labels)
 
 
@@ -458,7 +458,7 @@ def disaggregation_choices(
     out = []
     for dis in indicator.disaggregations.all():
         present = {o.disaggregation.get(dis.code) for o in observations}
-        values = [v for v in dis.values.all() if v.code in present]
+        values = [v for v in dis.values.select_related("sector") if v.code in present]
         if values:
             out.append((dis, values))
     return out

@@ -35,8 +35,9 @@ class RichReporter(Reporter):
         self.progress.start()
         return self
 
-    def __exit__(self, *exc):
-        self.finish()
+    def __exit__(self, kind, value, traceback):
+        if kind is None:
+            self.finish()
         self.progress.stop()
 
     def finish(self) -> None:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
+from rich.console import Console
 
 from core.commands import problems_error
 from core.yamlfiles import DataFileError
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         try:
             result = mapping_file_load(path=Path(path))
         except DataFileError as exc:
-            raise problems_error(exc, what=Path(path).name) from exc
+            # one line per problem, never wrapped: scripts and editors read file:line
+            console = Console(stderr=True, soft_wrap=True)
+            raise problems_error(exc, what=Path(path).name, console=console) from exc
         mapping = result.mapping
         if result.unchanged:
             self.stdout.write(
