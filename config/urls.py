@@ -60,5 +60,6 @@ urlpatterns += i18n_patterns(
 # monitoring's evidence_download, which checks who may see the report.
 
 # JSON errors under /api/, the site's pages elsewhere (core/api.py).
+handler403 = "core.api.api_permission_denied"
 handler404 = "core.api.api_not_found"
 handler500 = "core.api.api_server_error"

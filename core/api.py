@@ -5,7 +5,7 @@
 - ``CheckedQueryMixin``: a query value or path value with a control character (NUL…) is a 400.
 - ``add_error_responses``: a drf-spectacular postprocessing hook that documents the errors every
   operation can answer (400, 401, 403, 404, 415) with the JSON body DRF gives them.
-- ``api_not_found`` / ``api_server_error``: JSON 404/500 for paths under /api/ (the HTML pages
+- ``api_not_found`` / ``api_permission_denied`` / ``api_server_error``: JSON 404/403/500 for paths under /api/ (the HTML pages
   for every other path).
 """
 
@@ -206,6 +206,13 @@ def api_not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def api_permission_denied(request, exception=None):
+    """403: JSON for /api/ paths, the site's page for the rest."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def api_server_error(request):

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from core import formats
 
 # Colours of the design system (see static/bruprod/css/bruprod.css): text ≥ 4.5:1 on white.
 INK = "#1b1f24"
@@ -37,11 +38,13 @@ class Bar:
 
 
 def format_value(value: float | None, unit: str = "") -> str:
-    """'42,5 %' in nl/fr, '42.5 %' in en; '–' for a missing value."""
+    """'42,5 %' in nl/fr, '42.5%' in en, '2.500' (nl) / '2 500' (fr) / '2,500' (en) on axes;
+    '–' for a missing value. The one number path: core/formats.py."""
     if value is None:
         return "–"
-    value = round(float(value), 1)
-    text = number_format(int(value) if value.is_integer() else value, decimal_pos=None)
+    if unit == "%":
+        return formats.percent(value, 1)
+    text = formats.number(round(float(value), 1))
     return f"{text}\u00a0{unit}" if unit else text
 
 

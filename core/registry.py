@@ -7,6 +7,12 @@ from their AppConfig.ready() — so that no app names another in its templates o
         panels.register("measure.main", Panel("monitoring-status", "monitoring/panel_measure.html", order=10))
         navigation.register(NavEntry("monitoring", _("Implementation"), "monitoring:dashboard", order=50))
 
+An app offers a function to apps below it (which must not import it) as a named provider, and
+says where each role's work is (the page a user of that role lands on after logging in):
+
+        providers.register("measure.status", measure_status_current)   # plan's pages call it
+        landing.register("coordinator", "monitoring:workspace")
+
 A page renders a slot with `{% panels "measure.main" as items %}{% for p in items %}{% include p.template %}{% endfor %}`
 (the panel's template sees the page's context: `measure`, `request`, `user`). The base template
 renders `navigation` through the `navigation` context processor.
@@ -80,5 +86,38 @@ class NavigationRegistry:
         return [e for e in items if e.visible is None or e.visible(user)]
 
 
+@dataclass
+class ProviderRegistry:
+    """Named functions an app offers to the apps that may not import it (e.g. plan asking
+    monitoring where a measure stands). A missing provider is not an error: callers get None."""
+
+    _providers: dict[str, Callable] = field(default_factory=dict)
+
+    def register(self, name: str, func: Callable) -> None:
+        self._providers[name] = func
+
+    def get(self, name: str) -> Callable | None:
+        return self._providers.get(name)
+
+    def call(self, name: str, *args, **kwargs):
+        func = self._providers.get(name)
+        return func(*args, **kwargs) if func is not None else None
+
+
+@dataclass
+class LandingRegistry:
+    """Role → the url name of the page where that role's work is (the page after logging in)."""
+
+    _pages: dict[str, str] = field(default_factory=dict)
+
+    def register(self, role: str, url_name: str) -> None:
+        self._pages[role] = url_name
+
+    def url_name(self, role: str | None) -> str | None:
+        return self._pages.get(role) if role else None
+
+
 panels = PanelRegistry()
 navigation = NavigationRegistry()
+providers = ProviderRegistry()
+landing = LandingRegistry()

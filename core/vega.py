@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.utils import formats
+from core import formats
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 FONT = "Source Sans 3, Segoe UI, Arial, sans-serif"
@@ -27,14 +27,10 @@ NUMBER_FORMAT = ","  # thousands grouped, decimals as they are
 
 
 def number_locale(language: str) -> dict:
-    """Vega's number locale (decimal mark, thousands separator) of a language, from Django's
-    formats: "22.115,5" in Dutch, "22 115,5" in French, "22,115.5" in English."""
-    return {
-        "decimal": str(formats.get_format("DECIMAL_SEPARATOR", language)),
-        "thousands": str(formats.get_format("THOUSAND_SEPARATOR", language)),
-        "grouping": [int(formats.get_format("NUMBER_GROUPING", language) or 3)],
-        "currency": ["", "\u00a0€"],
-    }
+    """Vega's number locale (decimal mark, thousands separator) of a language, the same marks as
+    core.formats: "22.115,5" in Dutch, "22 115,5" in French, "22,115.5" in English. Axes and
+    tooltips use it (chart() puts it in the spec's config, for every axis)."""
+    return formats.vega_locale(language)
 
 
 def encoding(
@@ -171,8 +167,8 @@ def chart(
 ) -> dict:
     """The top-level spec: the layers under a title, as wide as their container."""
     config: dict = {"aria": False, "font": FONT, "axis": {"labelFontSize": 12}}
-    if locale is not None:
-        config["locale"] = {"number": locale}
+    # Axis labels and tooltips in the reader's number marks ("2.500" in Dutch, never "2,500").
+    config["locale"] = {"number": locale if locale is not None else formats.vega_locale()}
     return {
         "$schema": SCHEMA,
         "description": title,

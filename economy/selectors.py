@@ -732,7 +732,7 @@ def override_history(*, enterprise_number: str) -> list:
 
 
 def enterprise_counts_by_nace_prefixes(
-    *, prefixes: list[str], snapshot: KboSnapshot | None = None
+    *, prefixes: list[str], sector: str = "", snapshot: KboSnapshot | None = None
 ) -> dict:
     """Distinct enterprises (and establishments) present in the Region with an activity whose
     NACE code starts with any of `prefixes` (dots ignored), in total and per municipality.
@@ -741,7 +741,8 @@ def enterprise_counts_by_nace_prefixes(
     codes (its own and its establishments' preferred activities, any version:
     `cls_enterprise_nace`) fall under the prefixes, in every municipality where it is present
     (`cls_enterprise.municipalities`: the per-municipality counts may add up to more than the
-    total). An establishment in the Region counts when its own preferred activities fall under a
+    total). With `sector`, only the enterprises classified in it (the overrides applied, as in
+    `enterprise_search`). An establishment in the Region counts when its own preferred activities fall under a
     prefix, or, having none, its enterprise's (as the sector figures do); per municipality by
     its address. Returns {"snapshot", "enterprises": {"": total, refnis: n},
     "establishments": {"": total, refnis: n}}; empty counts without a readable store.
@@ -760,6 +761,18 @@ def enterprise_counts_by_nace_prefixes(
         "(nace_code >= ? AND nace_code < ? AND starts_with(nace_code, ?))" for _ in codes
     )
     range_params = [v for c in codes for v in (c, c + _PAST, c)]
+    in_sector, sector_params = "TRUE", []
+    if sector:
+        overrides = _overrides()
+        in_sector = (
+            "((list_contains(c.sectors, ?) AND NOT list_contains(?::VARCHAR[], c.enterprise)) "
+            "OR list_contains(?::VARCHAR[], c.enterprise))"
+        )
+        sector_params = [
+            sector,
+            list(overrides),
+            [number for number, sectors in overrides.items() if sector in sectors],
+        ]
     under = " OR ".join("starts_with(a.nace_code, ?)" for _ in codes)
     sql = f"""
         WITH m AS MATERIALIZED (
@@ -767,18 +780,18 @@ def enterprise_counts_by_nace_prefixes(
         ),
         e AS MATERIALIZED (
             SELECT c.enterprise, c.municipalities FROM cls_enterprise c
-            WHERE c.enterprise IN (SELECT enterprise FROM m)
+            WHERE c.enterprise IN (SELECT enterprise FROM m) AND {in_sector}
         ),
         own AS (
             SELECT a.entity, bool_or({under}) AS hit
             FROM cls_detail_activity a
-            WHERE a.preferred AND a.enterprise IN (SELECT enterprise FROM m)
+            WHERE a.preferred AND a.enterprise IN (SELECT enterprise FROM e)
             GROUP BY a.entity
         ),
         est AS (
             SELECT s.establishment, s.refnis FROM cls_detail_establishment s
             LEFT JOIN own o ON o.entity = s.establishment
-            WHERE s.refnis IS NOT NULL AND s.enterprise IN (SELECT enterprise FROM m)
+            WHERE s.refnis IS NOT NULL AND s.enterprise IN (SELECT enterprise FROM e)
               AND (o.hit OR (o.entity IS NULL AND (SELECT oe.hit FROM own oe WHERE oe.entity = s.enterprise)))
         )
         SELECT 'enterprises', '', count(*) FROM e
@@ -791,7 +804,7 @@ def enterprise_counts_by_nace_prefixes(
         SELECT 'establishments', refnis, count(DISTINCT establishment) FROM est GROUP BY refnis
     """
     try:
-        rows = con.execute(sql, range_params + codes).fetchall()
+        rows = con.execute(sql, range_params + sector_params + codes).fetchall()
     finally:
         con.close()
     for kind, refnis, n in rows:

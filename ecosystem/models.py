@@ -272,8 +272,10 @@ STRENGTH_MIN, STRENGTH_MAX = 0.0, 10.0
 
 
 class RegisterCount(models.Model):
-    """Enterprises of the register per sector × stage × municipality for one snapshot, computed
-    in the background (ecosystem.tasks) from economy.selectors.enterprise_search."""
+    """Enterprises (and establishments) of the register per sector × stage × municipality for one
+    snapshot, computed in the background (ecosystem.tasks) by one
+    economy.selectors.enterprise_counts_by_nace_prefixes call per stage: distinct enterprises
+    over all the stage's prefixes (`nace_prefix` is empty for such a row)."""
 
     snapshot_id = models.PositiveIntegerField(_("snapshot"))
     sector = models.CharField(_("sector"), max_length=50)
@@ -283,6 +285,7 @@ class RegisterCount(models.Model):
     municipality = models.CharField(_("municipality (REFNIS, empty: Region)"), max_length=5)
     nace_prefix = models.CharField(_("NACE prefix"), max_length=10)
     enterprises = models.PositiveIntegerField(_("enterprises"))
+    establishments = models.PositiveIntegerField(_("establishments"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:

@@ -183,6 +183,7 @@ class StageCell:
     stage: ValueChainStage
     actors: list[Actor]
     enterprises: int | None  # None: no register counts computed
+    establishments: int | None = None
 
     @property
     def is_gap(self) -> bool:
@@ -193,7 +194,7 @@ def stage_matrix(
     *, sector: Sector | None = None, municipality: str = ""
 ) -> dict[str, list[StageCell]]:
     """For each ecosystem sector (or one), its stages with the curated actors placed on them
-    and the register's enterprises (sum over the stage's prefixes; None when not computed)."""
+    and the register's distinct enterprises and establishments (None when not computed)."""
     sectors = [sector] if sector else list(Sector.objects.ecosystems())
     stages = ValueChainStage.objects.filter(sector__in=sectors).select_related("sector")
     placed = defaultdict(list)
@@ -205,25 +206,32 @@ def stage_matrix(
     counts = register_counts(municipality=municipality)
     out: dict[str, list[StageCell]] = {s.slug: [] for s in sectors}
     for st in stages:
+        enterprises, establishments = counts.get(st.pk, (None, None))
         out[st.sector.slug].append(
-            StageCell(stage=st, actors=placed.get(st.pk, []), enterprises=counts.get(st.pk))
+            StageCell(
+                stage=st,
+                actors=placed.get(st.pk, []),
+                enterprises=enterprises,
+                establishments=establishments,
+            )
         )
     return out
 
 
-def register_counts(*, municipality: str = "") -> dict[int, int]:
-    """Enterprises per stage (summed over its prefixes) for the latest computed snapshot."""
+def register_counts(*, municipality: str = "") -> dict[int, tuple[int, int | None]]:
+    """Stage → (distinct enterprises, establishments or None) in the Region (or one
+    municipality) for the latest computed snapshot."""
     latest = (
         RegisterCount.objects.order_by("-snapshot_id").values_list("snapshot_id", flat=True).first()
     )
     if latest is None:
         return {}
-    totals = defaultdict(int)
-    for stage_id, value in RegisterCount.objects.filter(
-        snapshot_id=latest, municipality=municipality
-    ).values_list("stage_id", "enterprises"):
-        totals[stage_id] += value
-    return dict(totals)
+    return {
+        stage_id: (enterprises, establishments)
+        for stage_id, enterprises, establishments in RegisterCount.objects.filter(
+            snapshot_id=latest, municipality=municipality, nace_prefix=""
+        ).values_list("stage_id", "enterprises", "establishments")
+    }
 
 
 def backbone_gaps() -> list[dict]:

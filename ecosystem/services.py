@@ -552,38 +552,41 @@ def metrics_compute(*, period: str) -> MetricRun:
     return run
 
 
-def register_counts_compute(*, search) -> int:
-    """Per sector × stage × municipality, the enterprises of the current snapshot with an
-    activity under each of the stage's NACE prefixes, through economy.selectors.enterprise_search
-    (passed in as `search`, a callable with its keyword arguments; returns (total, hits))."""
-    from economy.selectors import snapshot_current
+def register_counts_compute(*, counts=None) -> int:
+    """Per sector × stage × municipality (and the Region, municipality ""), the distinct
+    enterprises of the current snapshot classified in the sector with an activity under any of
+    the stage's NACE prefixes, and their establishments in the Region: one call of `counts`
+    (economy.selectors.enterprise_counts_by_nace_prefixes, one DuckDB query) per stage. An
+    enterprise with activities under two prefixes of one stage counts once. Replaces the
+    snapshot's previous counts; writes nothing without a readable store."""
+    from economy.selectors import enterprise_counts_by_nace_prefixes, snapshot_current
 
     from .selectors import municipality_codes
 
+    counts = counts or enterprise_counts_by_nace_prefixes
     snapshot = snapshot_current()
     if snapshot is None:
         return 0
     rows = []
     for stage in ValueChainStage.objects.select_related("sector"):
-        for prefix in stage.nace_prefixes:
-            for municipality in ["", *municipality_codes()]:
-                total, _ = search(
-                    nace=prefix,
+        found = counts(prefixes=stage.nace_prefixes, sector=stage.sector.slug, snapshot=snapshot)
+        if not found["enterprises"]:  # no readable store
+            return 0
+        establishments = found["establishments"]
+        for municipality in ["", *municipality_codes()]:
+            rows.append(
+                RegisterCount(
+                    snapshot_id=snapshot.pk,
                     sector=stage.sector.slug,
+                    stage=stage,
                     municipality=municipality,
-                    limit=1,
-                    snapshot=snapshot,
+                    nace_prefix="",
+                    enterprises=found["enterprises"].get(municipality, 0),
+                    establishments=establishments.get(municipality, 0)
+                    if establishments
+                    else None,
                 )
-                rows.append(
-                    RegisterCount(
-                        snapshot_id=snapshot.pk,
-                        sector=stage.sector.slug,
-                        stage=stage,
-                        municipality=municipality,
-                        nace_prefix=prefix,
-                        enterprises=max(total, 0),
-                    )
-                )
+            )
     with transaction.atomic():
         RegisterCount.objects.filter(snapshot_id=snapshot.pk).delete()
         RegisterCount.objects.bulk_create(rows, batch_size=2000)

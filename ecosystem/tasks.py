@@ -14,9 +14,8 @@ def compute_metrics(period: str) -> dict:
 
 @idempotent_task
 def compute_register_counts() -> int:
-    """Register counts per sector × stage × municipality for the current snapshot."""
-    from economy.selectors import enterprise_search
-
+    """Register counts per sector × stage × municipality for the current snapshot: one
+    economy.selectors.enterprise_counts_by_nace_prefixes query per stage."""
     from .services import register_counts_compute
 
-    return register_counts_compute(search=enterprise_search)
+    return register_counts_compute()

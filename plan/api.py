@@ -10,7 +10,12 @@ from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin
 from reference.models import Organisation
 
 from .models import CrossReference, Measure, MeasureCoordination, MeasureNote, PlanEdition, PlanNode
-from .selectors import MEASURE_FILTERS, measure_filter_problems, measure_list
+from .selectors import (
+    MEASURE_FILTERS,
+    measure_filter_problems,
+    measure_list,
+    measure_query_problem,
+)
 
 
 class CoordinatorSerializer(serializers.ModelSerializer):
@@ -125,6 +130,9 @@ class MeasureViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
         filters_ = {name: params.getlist(name) for name in MEASURE_FILTERS if params.getlist(name)}
         if self.action == "list":
             problems = measure_filter_problems(filters_)
+            query_problem = measure_query_problem(params.get("q", ""))
+            if query_problem:
+                problems["q"] = [query_problem]
             if problems:
                 raise ValidationError(problems)
         return measure_list(filters=filters_, query=params.get("q", "")).prefetch_related(

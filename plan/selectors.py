@@ -75,8 +75,31 @@ def measure_filters_clean(filters: dict[str, list[str]]) -> dict[str, list[str]]
     return cleaned
 
 
+# A search longer than this is cut (the page says so; the API answers 400): every word is one
+# condition of the query, and a query of hundreds of words is more than the database accepts.
+SEARCH_MAX_CHARS = 200
+SEARCH_MAX_WORDS = 20
+
+
+def measure_query_problem(query: str) -> str | None:
+    """Why a search is too long to run as given (English, for the API), or None."""
+    if len(query) > SEARCH_MAX_CHARS:
+        return f"The search is longer than {SEARCH_MAX_CHARS} characters."
+    if len(query.split()) > SEARCH_MAX_WORDS:
+        return f"The search has more than {SEARCH_MAX_WORDS} words."
+    return None
+
+
+def measure_query_capped(query: str) -> tuple[str, bool]:
+    """The search cut to SEARCH_MAX_WORDS words and SEARCH_MAX_CHARS characters; and whether it was cut."""
+    words = query.split()[:SEARCH_MAX_WORDS]
+    capped = " ".join(words)[:SEARCH_MAX_CHARS].strip()
+    return capped, capped != " ".join(query.split())
+
+
 def measure_search(queryset: QuerySet, query: str) -> QuerySet:
     """Accent- and case-insensitive search in nl, fr and en: every word must match."""
+    query, _cut = measure_query_capped(query)
     for word in fold(query).split():
         queryset = queryset.filter(search_text__contains=word)
     return queryset
@@ -208,6 +231,35 @@ def measure_detail(*, code: str) -> Measure | None:
         .filter(code=code)
         .first()
     )
+
+
+_CODE_PREFIXES = ("maatregel", "mesure", "measure", "met", "mes")
+
+
+def measure_canonical_code(code: str) -> str | None:
+    """The code of the one measure a code as people write it names, or None.
+
+    Tolerant of case (``met.4.1`` → ``MET.4.1``), of the printed form with or without its final
+    dot (``4.1`` → ``MET.4.1``, printed "4.1."), and of a leading "maatregel"/"mesure".
+    """
+    raw = " ".join((code or "").split())
+    if not raw or len(raw) > 40 or CONTROL_RE.search(raw) or SURROGATE_RE.search(raw):
+        return None
+    found = Measure.objects.filter(code__iexact=raw).values_list("code", flat=True).first()
+    if found:
+        return found
+    bare = raw.rstrip(".")
+    lowered = bare.lower()
+    for prefix in _CODE_PREFIXES:
+        if lowered.startswith(prefix + " "):
+            bare = bare[len(prefix) + 1 :].strip()
+            break
+    candidates = list(
+        Measure.objects.filter(
+            Q(code__iexact=bare) | Q(printed_code__in=(bare, bare + "."))
+        ).values_list("code", flat=True)[:2]
+    )
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def node_ancestors(node: PlanNode) -> list[PlanNode]:

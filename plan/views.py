@@ -2,7 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.exports import export_if_requested
@@ -16,7 +16,9 @@ from .selectors import (
     measure_detail,
     measure_facets,
     measure_filters_clean,
+    measure_canonical_code,
     measure_list,
+    measure_query_capped,
     node_ancestors,
     organisation_detail,
     organisation_list,
@@ -89,7 +91,7 @@ def node(request, key: str):
 
 def measures(request):
     filters = _filters_from(request)
-    query = clean_cell(request.GET.get("q", "")).strip()
+    query, query_cut = measure_query_capped(clean_cell(request.GET.get("q", "")).strip())
     queryset = measure_list(filters=filters, query=query)
     exported = _export(request, queryset, "measures")
     if exported:
@@ -99,6 +101,7 @@ def measures(request):
         "page": page,
         "total": queryset.count(),
         "query": query,
+        "query_cut": query_cut,
         "filters": filters,
         "facets": measure_facets(filters=filters, query=query, labels=filter_labels()),
         "active": [(name, value) for name, values in filters.items() for value in values],
@@ -112,7 +115,10 @@ def measures(request):
 def measure(request, code: str):
     item = measure_detail(code=code)
     if item is None:
-        raise Http404(_("No measure with this code."))
+        canonical = measure_canonical_code(code)
+        if canonical is None:
+            raise Http404(_("No measure with this code."))
+        return redirect("plan:measure", code=canonical, permanent=True)
     context = {
         "measure": item,
         "ancestors": node_ancestors(item.section),

@@ -7,7 +7,11 @@ from config.logging import logging_config
 from .base import *  # noqa: F401,F403
 from .base import DATA_DIR
 
-DEBUG = True
+# `make run` is what a new user sees first: the site's own error pages (403/404/500, in the
+# user's language), not Django's debug pages. A developer who wants the debug pages sets
+# BRUPROD_DEBUG=1. Static files are served by WhiteNoise from the app folders either way
+# (WHITENOISE_USE_FINDERS below), so DEBUG off needs no collectstatic.
+DEBUG = os.environ.get("BRUPROD_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 SECRET_KEY = SECRET_KEY or "insecure-local-only-key-do-not-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]  # noqa: F405
 DATA_DIR.mkdir(parents=True, exist_ok=True)

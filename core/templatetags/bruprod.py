@@ -37,3 +37,44 @@ def panels(context, slot: str, obj=None):
     from core.registry import panels as registry
 
     return registry.for_slot(slot, request=context.get("request"), obj=obj)
+
+
+# Numbers and dates in the reader's language: one path, core/formats.py.
+@register.filter
+def num(value, decimals=None) -> str:
+    """{{ count|num }} → '2.447' (nl), '2 447' (fr); {{ share|num:1 }} with one decimal."""
+    from core import formats
+
+    return formats.number(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def eur(value) -> str:
+    """{{ budget|eur }} → '€ 12.000' (nl), '12 000 €' (fr)."""
+    from core import formats
+
+    return formats.amount(value)
+
+
+@register.filter
+def pct(value, decimals=1) -> str:
+    """{{ progress|pct }} → '73,3 %'."""
+    from core import formats
+
+    return formats.percent(value, int(decimals))
+
+
+@register.filter
+def day(value) -> str:
+    """{{ report.submitted_at|day }} → '30 juli 2026', '30 juillet 2026'."""
+    from core import formats
+
+    return formats.day(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """{{ record.history_date|moment }} → '30 juli 2026, 14:05' (Brussels time)."""
+    from core import formats
+
+    return formats.moment(value)

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 MUNICIPALITIES = [str(code) for code in range(21001, 21020)]
 
 
-def direct(prefixes: list[str]) -> dict:
+def direct(prefixes: list[str], sector: str = "") -> dict:
     """The same counts the slow way: one search per prefix and municipality (the union of the
     numbers found), and each enterprise's detail for its establishments."""
     codes = [p.replace(".", "") for p in prefixes]
@@ -25,7 +25,9 @@ def direct(prefixes: list[str]) -> dict:
     def numbers(municipality: str) -> set[str]:
         found = set()
         for code in codes:
-            _, hits = enterprise_search(nace=code, municipality=municipality, limit=10_000)
+            _, hits = enterprise_search(
+                nace=code, municipality=municipality, sector=sector, limit=10_000
+            )
             found |= {h.enterprise_number for h in hits}
         return found
 
@@ -55,14 +57,15 @@ def direct(prefixes: list[str]) -> dict:
     }
 
 
+@pytest.mark.parametrize("sector", ["", "digital", "construction", "creative"])
 @pytest.mark.parametrize(
     "prefixes",
     [["4321", "621"], ["4321", "43211"], ["10"], ["9", "90111"], ["43.2"], ["62", "10", "4"]],
 )
-def test_counts_match_a_direct_computation(imported, prefixes):  # noqa: F811
-    counts = enterprise_counts_by_nace_prefixes(prefixes=prefixes)
+def test_counts_match_a_direct_computation(imported, prefixes, sector):  # noqa: F811
+    counts = enterprise_counts_by_nace_prefixes(prefixes=prefixes, sector=sector)
     assert counts["snapshot"] == snapshot_current()
-    expected = direct(prefixes)
+    expected = direct(prefixes, sector)
     assert counts["enterprises"] == expected["enterprises"]
     assert counts["establishments"] == expected["establishments"]
 
@@ -76,14 +79,28 @@ def test_counts_by_hand(imported):  # noqa: F811
     # summing per prefix (the old way) counted E3 twice
     per_prefix = sum(enterprise_search(nace=p, limit=0)[0] for p in ("4321", "621"))
     assert per_prefix == 4
-    # E2's establishments have no activity of their own: they count by E2's (10711)
+    # E2's establishments have no activity of their own: they count by E2's (10711); E2 is
+    # present in two municipalities: once in each, once in the total
     bread = enterprise_counts_by_nace_prefixes(prefixes=["10"])
     assert bread["enterprises"] == {"": 1, "21009": 1, "21012": 1}
     assert bread["establishments"] == {"": 2, "21009": 1, "21012": 1}
-    # an enterprise present in two municipalities counts in each, once in the total
     # nothing, and no prefix at all
     assert enterprise_counts_by_nace_prefixes(prefixes=["99"])["enterprises"] == {"": 0}
     assert enterprise_counts_by_nace_prefixes(prefixes=[])["enterprises"] == {"": 0}
+
+
+def test_counts_in_a_sector_follow_the_overrides(imported, staff_user):  # noqa: F811
+    from economy.services import classification_override_set
+
+    assert enterprise_counts_by_nace_prefixes(prefixes=["621"], sector="digital")[
+        "enterprises"
+    ] == {"": 2, "21005": 1, "21001": 1}  # E3, E6 (62100 SECO)
+    classification_override_set(
+        user=staff_user, enterprise_number=E6, sectors=["creative"], reason="test"
+    )
+    counts = enterprise_counts_by_nace_prefixes(prefixes=["621"], sector="digital")
+    assert counts["enterprises"] == {"": 1, "21005": 1}
+    assert counts == {**direct(["621"], "digital"), "snapshot": counts["snapshot"]}
 
 
 def test_counts_without_a_store(kbo_data_dir):
