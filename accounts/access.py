@@ -91,6 +91,11 @@ def reports_visible_to(user, reports: QuerySet) -> QuerySet:
     return reports.filter(validated | mine).distinct()
 
 
+def can_report(user) -> bool:
+    """Whether the user writes progress reports (coordinators for their body; the task force)."""
+    return user_role(user) in (Role.COORDINATOR, Role.TASKFORCE, Role.ADMIN)
+
+
 def can_validate(user) -> bool:
     return is_taskforce(user)
 

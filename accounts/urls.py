@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import LoginView
+from .views import LoginView, start
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
+    path("start/", start, name="start"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

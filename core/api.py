@@ -211,7 +211,9 @@ def api_not_found(request, exception=None):
 def api_permission_denied(request, exception=None):
     """403: JSON for /api/ paths, the site's page for the rest."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("You do not have permission to perform this action.")}, status=403)
+        return JsonResponse(
+            {"detail": _("You do not have permission to perform this action.")}, status=403
+        )
     return defaults.permission_denied(request, exception)
 
 

@@ -433,12 +433,23 @@ def backup_create(
     output.parent.mkdir(parents=True, exist_ok=True)
     compress = output.name.endswith((".tar.gz", ".tgz"))
     part = output.with_name(f".{output.name}.part")
+    # A backup holds password hashes and evidence: readable by its owner only.
+    if output.parent == default_backup_path().parent.resolve():
+        with contextlib.suppress(OSError):
+            output.parent.chmod(0o700)
     staging = Path(tempfile.mkdtemp(prefix=".backup-", dir=output.parent))
     created = dt.datetime.now(dt.UTC)
     files: list[dict] = []
     skipped: list[str] = []
     try:
-        with tarfile.open(part, "w:gz" if compress else "w", format=tarfile.PAX_FORMAT) as tar:
+        part.unlink(missing_ok=True)
+        out = os.fdopen(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+        with (
+            out,
+            tarfile.open(
+                fileobj=out, mode="w:gz" if compress else "w", format=tarfile.PAX_FORMAT
+            ) as tar,
+        ):
 
             def add(path: Path, name: str) -> None:
                 with path.open("rb") as handle:
@@ -681,8 +692,19 @@ def _pg_database_create(settings_dict: dict) -> None:
     from psycopg import sql
 
     params, env = _pg_params(settings_dict, dbname="postgres")
-    with psycopg.connect(_conninfo(params), password=env.get("PGPASSWORD"), autocommit=True) as con:
-        con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(settings_dict["NAME"])))
+    name = settings_dict["NAME"]
+    try:
+        with psycopg.connect(
+            _conninfo(params), password=env.get("PGPASSWORD"), autocommit=True
+        ) as con:
+            con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        raise BackupError(
+            [
+                f"database {name}: it does not exist and cannot be created ({exc}); create it "
+                f"first (sudo -u postgres createdb -O <user> {name}), then restore again"
+            ]
+        ) from exc
 
 
 def target_contents(paths: Paths) -> list[str]:

@@ -94,7 +94,8 @@ def bar_chart(
     if not bars:
         parts.append(f'<text x="8" y="20" font-size="13" fill="{INK_MUTED}">–</text>')
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # every dynamic text above is escaped
+    narrow = _bar_chart_narrow(bars=bars, label=label, top=top, unit=unit, formatter=formatter)
+    return mark_safe(_responsive("".join(parts), narrow))  # every dynamic text is escaped
 
 
 def line_chart(
@@ -106,9 +107,15 @@ def line_chart(
     formatter: Callable[[float | None, str], str] = format_value,
 ) -> SafeString:
     """A line chart of values over ordered categories (e.g. periods); None leaves a gap."""
+    wide = _line_svg(points, label, max_value, unit, formatter, width=WIDTH, max_labels=14)
+    narrow = _line_svg(points, label, max_value, unit, formatter, width=NARROW_WIDTH, max_labels=7)
+    return mark_safe(_responsive(wide, narrow))  # every dynamic text is escaped
+
+
+def _line_svg(points, label, max_value, unit, formatter, *, width: int, max_labels: int) -> str:
     left, right, top_margin, bottom = 58, 16, 12, 56
     height = 260
-    plot_w, plot_h = WIDTH - left - right, height - top_margin - bottom
+    plot_w, plot_h = width - left - right, height - top_margin - bottom
     count = len(points)
     step = plot_w / (count - 1) if count > 1 else 0
 
@@ -120,7 +127,7 @@ def line_chart(
 
     parts = [
         f'<svg class="chart chart-line" role="img" aria-label="{escape(label)}" '
-        f'viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f"<title>{escape(label)}</title>",
     ]
@@ -128,7 +135,7 @@ def line_chart(
         tick_value = max_value * tick / 4
         y = y_of(tick_value)
         parts.append(
-            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y}" y2="{y}" stroke="{LINE}"/>'
+            f'<line x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" stroke="{LINE}"/>'
             f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" font-size="12" fill="{INK_MUTED}">'
             f"{escape(formatter(tick_value, unit))}</text>"
         )
@@ -150,7 +157,7 @@ def line_chart(
                 f'<polyline class="chart-line-path" points="{" ".join(seg)}" fill="none" '
                 f'stroke="{BRAND}" stroke-width="2.5"/>'
             )
-    label_every = max(1, -(-count // 14))  # at most ~14 category labels
+    label_every = max(1, -(-count // max_labels))  # at most ~max_labels category labels
     for index, point in enumerate(points):
         x = x_of(index)
         if point.value is not None:
@@ -169,4 +176,48 @@ def line_chart(
             f'<text x="{left}" y="{top_margin + 20}" font-size="13" fill="{INK_MUTED}">–</text>'
         )
     parts.append("</svg>")
-    return mark_safe("".join(parts))  # every dynamic text above is escaped
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- small screens
+# Below 40rem the page shows a narrower drawing of the same chart (CSS: .chart-wide/.chart-narrow),
+# laid out for a 340-unit-wide box: drawn about 1:1 on a 390 px phone, its text stays ≥ 12 px.
+NARROW_WIDTH = 340
+NARROW_ROW = 40
+
+
+def _responsive(wide: str, narrow: str) -> str:
+    def mark(svg: str, name: str) -> str:
+        start = svg.index('class="') + len('class="')
+        end = svg.index('"', start)
+        return f"{svg[:end]} {name}{svg[end:]}"
+
+    return mark(wide, "chart-wide") + mark(narrow, "chart-narrow")
+
+
+def _bar_chart_narrow(*, bars, label, top, unit, formatter) -> str:
+    """The bar chart for a phone: each label on its own line above its bar and value."""
+    value_width = 84
+    track = NARROW_WIDTH - value_width - 8
+    height = max(1, len(bars)) * NARROW_ROW + 8
+    parts = [
+        f'<svg class="chart chart-bars" role="img" aria-label="{escape(label)}" '
+        f'viewBox="0 0 {NARROW_WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(label)}</title>",
+    ]
+    for index, bar in enumerate(bars):
+        y = 4 + index * NARROW_ROW
+        length = _scale(bar.value, top, track) if bar.value is not None else 0
+        parts.append(
+            f'<g class="chart-row"><title>{escape(bar.label)}: {escape(formatter(bar.value, unit))}</title>'
+            f'<text x="0" y="{y + 14}" font-size="14" fill="{INK}">{escape(shorten(bar.label, 40))}</text>'
+            f'<rect x="0" y="{y + 20}" width="{track}" height="14" fill="{TRACK}"/>'
+            f'<rect class="chart-bar" x="0" y="{y + 20}" width="{length}" height="14" fill="{BRAND}"/>'
+            f'<text x="{track + 6}" y="{y + 33}" font-size="14" fill="{INK}">'
+            f"{escape(formatter(bar.value, unit))}</text></g>"
+        )
+    if not bars:
+        parts.append(f'<text x="8" y="20" font-size="14" fill="{INK_MUTED}">–</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -5,7 +5,7 @@ presenters and charts call these functions, Vega charts get `vega_locale(lang)`:
 
     number(2447)       → '2.447' (nl), '2 447' (fr), '2,447' (en)
     amount(12000)      → '€ 12.000' (nl), '12 000 €' (fr), '€12,000' (en); cents only when there are
-    percent(73.25)     → '73,3 %' (nl), '73,3 %' (fr), '73.3%' (en)
+    percent(73.25)     → '73,3 %' (nl, fr), '73.3 %' (en): a no-break space before % everywhere
     day(date(2026,7,30)) → '30 juli 2026', '30 juillet 2026', '30 July 2026'
 
 French groups thousands with a no-break space (U+00A0, Django's French THOUSAND_SEPARATOR) and
@@ -89,7 +89,7 @@ def percent(value, decimals: int = 1, lang: str | None = None) -> str:
         return MISSING
     d = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     text = number(d, 0 if d == d.to_integral_value() else decimals, lang)
-    return f"{text}%" if _lang(lang) == "en" else f"{text}{NBSP}%"
+    return f"{text}{NBSP}%"
 
 
 def day(value, lang: str | None = None) -> str:
@@ -130,6 +130,9 @@ def vega_locale(lang: str | None = None) -> dict:
         "decimal": str(formats.get_format("DECIMAL_SEPARATOR", lang)),
         "thousands": str(formats.get_format("THOUSAND_SEPARATOR", lang)),
         "grouping": [3],
-        "currency": ["€", ""] if lang == "en" else ["", f"{NBSP}€"] if lang == "fr" else [f"€{NBSP}", ""],
-        "percent": "%" if lang == "en" else f"{NBSP}%",
+        "currency": ["€", ""]
+        if lang == "en"
+        else ["", f"{NBSP}€"]
+        if lang == "fr"
+        else [f"€{NBSP}", ""],
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -376,7 +377,19 @@ PUBLIC_DETAIL = (
 )
 
 
-@extend_schema(operation_id="economy_enterprises_retrieve", responses=OpenApiTypes.OBJECT)
+@extend_schema(
+    operation_id="economy_enterprises_retrieve",
+    parameters=[
+        OpenApiParameter(
+            "number",
+            str,
+            OpenApiParameter.PATH,
+            description="Enterprise number, any format (0403.170.701, 0403170701, BE 403…).",
+            examples=[OpenApiExample("An enterprise number", value="0403.170.701")],
+        )
+    ],
+    responses=OpenApiTypes.OBJECT,
+)
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def enterprise(request, number: str):

@@ -118,7 +118,9 @@ def zip_limit(name: str) -> int:
 def _size(value: int) -> str:
     if value >= 1024**3:
         return f"{value / 1024**3:.1f} GiB"
-    return f"{value / 1024**2:.1f} MiB"
+    if value >= 1024**2:
+        return f"{value / 1024**2:.1f} MiB"
+    return f"{value / 1024:.1f} KiB"
 
 
 def zip_members_check(archive: zipfile.ZipFile, label: str, workdir: Path) -> dict[str, str]:

@@ -3,7 +3,12 @@ labels in the active language, request-parameter cleaning."""
 
 from __future__ import annotations
 
+from html import escape
+
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.maps import CATEGORICAL, MapSpec, feature, outline, points
@@ -29,24 +34,23 @@ def clean_filters(params) -> dict:
 def municipality_label(refnis: str) -> str:
     if not refnis:
         return ""
-    from django.utils.translation import get_language
-
     names = municipality_names().get(refnis) or {}
     lang = (get_language() or "nl")[:2]
     return names.get(lang) or names.get("nl") or refnis
 
 
+def _actor_url():
+    """key → the actor's page (one reverse() for the whole view: thousands of rows)."""
+    pattern = reverse("ecosystem:actor", args=["KEY-PLACEHOLDER"])
+    head, tail = pattern.split("KEY-PLACEHOLDER")
+    return lambda key: f"{head}{key}{tail}"
+
+
 def graph_elements(graph) -> dict:
     """Cytoscape.js elements (data only; the page's script draws them)."""
+    url = _actor_url()
     nodes = [
-        {
-            "data": {
-                "id": str(a.pk),
-                "label": a.label(),
-                "type": a.type,
-                "url": reverse("ecosystem:actor", args=[a.key]),
-            }
-        }
+        {"data": {"id": str(a.pk), "label": a.label(), "type": a.type, "url": url(a.key)}}
         for a in graph.nodes
     ]
     edges = [
@@ -65,11 +69,46 @@ def graph_elements(graph) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
+def graph_nodes(graph) -> list[dict]:
+    url = _actor_url()
+    return [{"label": a.label(), "url": url(a.key)} for a in graph.nodes]
+
+
+def graph_table_rows(graph):
+    """The relations of the view as the rows of its table (the same data as the drawing),
+    escaped markup built at once: a template loop over 2,000 rows takes ~0.3 s."""
+    rows = graph_rows(graph)
+    if not rows:
+        return format_html('<tr><td colspan="4">{}</td></tr>', _("No relation in this view."))
+    both, derived = escape(_("both ways")), escape(_("derived"))
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            f'<tr><td><a href="{escape(r["from_url"])}">{escape(r["from"])}</a></td>'
+            f"<td>{escape(r['type'])}{'' if r['directed'] else f' ({both})'}"
+            f"{f' ({derived})' if r['derived'] else ''}</td>"
+            f'<td><a href="{escape(r["to_url"])}">{escape(r["to"])}</a></td>'
+            f"<td>{r['strength']}</td></tr>"
+            for r in rows
+        )
+    )
+
+
+def graph_node_items(graph):
+    """The actors of the view as list items (escaped markup, built at once)."""
+    return mark_safe(  # noqa: S308 - every value below is escaped
+        "".join(
+            f'<li><a href="{escape(n["url"])}">{escape(n["label"])}</a></li>'
+            for n in graph_nodes(graph)
+        )
+    )
+
+
 def graph_rows(graph) -> list[dict]:
-    names = {a.pk: a for a in graph.nodes}
-    types = dict(Actor._meta.get_field("type").choices)
+    """The relations of the view as table rows (the same data as the drawing)."""
     from .models import Relation
 
+    url = _actor_url()
+    names = {a.pk: a for a in graph.nodes}
     rel_types = dict(Relation.Type.choices)
     rows = []
     for r in graph.relations:
@@ -78,15 +117,16 @@ def graph_rows(graph) -> list[dict]:
             continue
         rows.append(
             {
-                "from": a,
-                "to": b,
+                "from": a.label(),
+                "from_url": url(a.key),
+                "to": b.label(),
+                "to_url": url(b.key),
                 "type": rel_types.get(r.type, r.type),
                 "directed": r.directed,
                 "strength": r.strength,
                 "derived": r.derived,
             }
         )
-    del types
     return rows
 
 
@@ -116,3 +156,40 @@ def actors_map(actors) -> MapSpec | None:
         caption=_("Actors whose coordinates are known, by type."),
         table_id="actors-table",
     )
+
+
+REGISTER_PAGE_SIZE = 20
+
+
+def register_results(query: str) -> dict:
+    """The register's enterprises matching `query` (economy.selectors.enterprise_search, one
+    page), each with the actor it already is on the map, if any."""
+    from economy.selectors import enterprise_search, snapshot_current
+
+    query = query.strip()[:100]
+    snapshot = snapshot_current()
+    if not query or snapshot is None:
+        return {"query": query, "snapshot": snapshot, "total": 0, "hits": []}
+    total, hits = enterprise_search(query=query, limit=REGISTER_PAGE_SIZE, snapshot=snapshot)
+    on_map = dict(
+        Actor.objects.filter(kbo_number__in=[h.enterprise_number for h in hits]).values_list(
+            "kbo_number", "key"
+        )
+    )
+    names = municipality_names()
+    lang = (get_language() or "nl")[:2]
+    rows = [
+        {
+            "number": h.enterprise_number,
+            "name": h.name,
+            "municipalities": ", ".join(
+                (names.get(m) or {}).get(lang) or (names.get(m) or {}).get("nl") or m
+                for m in h.municipalities
+            ),
+            "sectors": ", ".join(h.sectors),
+            "main_nace": h.main_nace or "",
+            "actor_key": on_map.get(h.enterprise_number, ""),
+        }
+        for h in hits
+    ]
+    return {"query": query, "snapshot": snapshot, "total": total, "hits": rows}

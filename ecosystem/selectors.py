@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from plan.models import Measure
 from reference.models import Sector
@@ -21,7 +21,12 @@ from .models import (
     ValueChainStage,
 )
 
-GRAPH_NODE_CAP = 10_000
+# A network view draws at most this many actors and relations (a graph of thousands of actors
+# is neither readable nor fast: a view stays under 200 ms with 1,000,000 relations stored);
+# a capped view says so and keeps the closest and best-connected actors.
+GRAPH_NODE_CAP = 500
+GRAPH_RELATION_CAP = 2_000
+CELL_ACTORS = 10  # actors named per matrix cell (the count says how many there are)
 GAP_THRESHOLD = 1  # a stage with fewer curated actors than this is a gap
 
 
@@ -99,80 +104,143 @@ def measure_actors(*, measure) -> QuerySet[Actor]:
 @dataclass
 class Graph:
     nodes: list[Actor] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
+    relations: list[Edge] = field(default_factory=list)
     capped: bool = False
     total_nodes: int = 0
+    total_is_lower_bound: bool = False  # a capped neighbourhood was not explored to its end
+    relations_capped: bool = False
 
 
-def _relations_among(ids: set[int]) -> list[Relation]:
-    out = []
-    chunk = list(ids)
+@dataclass(frozen=True)
+class Edge:
+    """A relation as a network view draws it (plain values: thousands are read per view)."""
+
+    pk: int
+    source_actor_id: int
+    target_actor_id: int
+    type: str
+    directed: bool
+    strength: float
+    derived: bool
+
+
+def _relations_among(ids: set[int], cap: int = GRAPH_RELATION_CAP) -> tuple[list[Edge], bool]:
+    """The relations between actors of `ids` (at most `cap`, strongest first), and whether
+    some were left out; the database sorts and limits (a hub's neighbours have thousands)."""
+    out: list[tuple] = []
+    capped = False
+    chunk = sorted(ids)
     for i in range(0, len(chunk), 500):
         part = chunk[i : i + 500]
-        out.extend(
-            Relation.objects.filter(source_actor_id__in=part, target_actor_id__in=ids).only(
+        rows = list(
+            Relation.objects.filter(source_actor_id__in=part, target_actor_id__in=ids)
+            .order_by("-strength", "id")
+            .values_list(
                 "id",
-                "key",
                 "source_actor_id",
                 "target_actor_id",
                 "type",
                 "directed",
                 "strength",
                 "derived",
-            )
+            )[: cap + 1]
         )
-    return out
+        capped = capped or len(rows) > cap
+        out.extend(rows)
+    if len(out) > cap:
+        capped = True
+        out.sort(key=lambda r: (-r[5], r[0]))
+        del out[cap:]
+    return [Edge(*r) for r in out], capped
 
 
-def _neighbour_ids(ids: set[int]) -> set[int]:
-    found = set()
-    chunk = list(ids)
-    for i in range(0, len(chunk), 500):
-        part = chunk[i : i + 500]
-        for s, t in Relation.objects.filter(
-            Q(source_actor_id__in=part) | Q(target_actor_id__in=part)
-        ).values_list("source_actor_id", "target_actor_id"):
-            found.add(s)
-            found.add(t)
+def _neighbours(ids: list[int]) -> dict[int, float]:
+    """Neighbour → strongest relation with any of `ids` (two indexed scans, not an OR)."""
+    found: dict[int, float] = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        for end, other in (
+            ("source_actor_id", "target_actor_id"),
+            ("target_actor_id", "source_actor_id"),
+        ):
+            for n, w in Relation.objects.filter(**{f"{end}__in": part}).values_list(
+                other, "strength"
+            ):
+                if found.get(n, -1.0) < w:
+                    found[n] = w
     return found
 
 
 def neighbourhood(*, actor: Actor, depth: int = 1, cap: int = GRAPH_NODE_CAP) -> Graph:
     """The actor and the actors within `depth` (1 or 2) relations, and the relations among
-    them; never more than `cap` actors (the graph says it was capped)."""
+    them; never more than `cap` actors: the direct neighbours first (strongest relations
+    first), then the second ring. Once the cap is reached the second ring is not explored
+    further (the total is then a lower bound: the page says "more than")."""
     depth = 2 if depth >= 2 else 1
-    ids = {actor.pk}
-    frontier = {actor.pk}
-    for _ in range(depth):
-        frontier = _neighbour_ids(frontier) - ids
-        ids |= frontier
-    return _graph_of(ids, cap, keep=actor.pk)
+    first = _neighbours([actor.pk])
+    first.pop(actor.pk, None)
+    ring1 = sorted(first, key=lambda n: (-first[n], n))
+    ids = [actor.pk, *ring1]
+    total, lower_bound = len(ids), False
+    if depth == 2:
+        if len(ids) > cap:
+            lower_bound = True  # the first ring alone fills the view
+        else:
+            seen = set(ids)
+            ring2: dict[int, float] = {}
+            # the least-connected neighbours first: a hub's thousands of neighbours come last
+            for i in range(0, len(ring1), 50):
+                for n, w in _neighbours(ring1[i : i + 50]).items():
+                    if n not in seen and ring2.get(n, -1.0) < w:
+                        ring2[n] = w
+                if len(seen) + len(ring2) > cap and i + 50 < len(ring1):
+                    lower_bound = True
+                    break
+            ids += sorted(ring2, key=lambda n: (-ring2[n], n))
+            total = len(ids)
+    return _graph_of(ids, cap, total=total, lower_bound=lower_bound)
 
 
-def _graph_of(ids: set[int], cap: int, keep: int | None = None) -> Graph:
-    total = len(ids)
-    capped = total > cap
-    if capped:
-        ordered = sorted(ids)
-        ids = set(ordered[:cap])
-        if keep is not None:
-            ids.add(keep)
+def _graph_of(ids: list[int], cap: int, *, total: int | None = None, lower_bound=False) -> Graph:
+    """The graph of the first `cap` actors of `ids` (in the order given)."""
+    total = len(ids) if total is None else total
+    capped = total > cap or lower_bound
+    kept = set(ids[:cap])
     nodes = list(
-        Actor.objects.filter(pk__in=ids).only("id", "key", "name_nl", "name_fr", "name_en", "type")
+        Actor.objects.filter(pk__in=kept).only("id", "key", "name_nl", "name_fr", "name_en", "type")
     )
-    return Graph(nodes=nodes, relations=_relations_among(ids), capped=capped, total_nodes=total)
+    relations, relations_capped = _relations_among(kept)
+    return Graph(
+        nodes=nodes,
+        relations=relations,
+        capped=capped,
+        total_nodes=total,
+        total_is_lower_bound=lower_bound,
+        relations_capped=relations_capped,
+    )
+
+
+def _best_connected_first(qs, run: MetricRun | None) -> list[int]:
+    """The actor ids of `qs`, the most connected first (by the latest metrics; else by id)."""
+    ids = list(qs.values_list("pk", flat=True))
+    if run is None:
+        return sorted(ids)
+    degree = dict(
+        ActorMetric.objects.filter(run=run, actor_id__in=qs.values("pk")).values_list(
+            "actor_id", "degree"
+        )
+    )
+    return sorted(ids, key=lambda pk: (-degree.get(pk, 0), pk))
 
 
 def sector_graph(*, sector: Sector, cap: int = GRAPH_NODE_CAP) -> Graph:
-    ids = set(Actor.objects.active().filter(sectors=sector).values_list("pk", flat=True))
-    return _graph_of(ids, cap)
+    qs = Actor.objects.active().filter(sectors=sector)
+    return _graph_of(_best_connected_first(qs, metric_run_latest()), cap)
 
 
 def community_graph(*, run: MetricRun, community: int, cap: int = GRAPH_NODE_CAP) -> Graph:
-    ids = set(
-        ActorMetric.objects.filter(run=run, community=community).values_list("actor_id", flat=True)
-    )
-    return _graph_of(ids, cap)
+    qs = Actor.objects.filter(metrics__run=run, metrics__community=community)
+    return _graph_of(_best_connected_first(qs, run), cap)
 
 
 # ---------------------------------------------------------------- chains, matrix and gaps
@@ -181,13 +249,14 @@ def community_graph(*, run: MetricRun, community: int, cap: int = GRAPH_NODE_CAP
 @dataclass
 class StageCell:
     stage: ValueChainStage
-    actors: list[Actor]
+    actors: list[Actor]  # the first CELL_ACTORS by name
     enterprises: int | None  # None: no register counts computed
     establishments: int | None = None
+    actor_count: int = 0
 
     @property
     def is_gap(self) -> bool:
-        return len(self.actors) < GAP_THRESHOLD
+        return self.actor_count < GAP_THRESHOLD
 
 
 def stage_matrix(
@@ -196,13 +265,24 @@ def stage_matrix(
     """For each ecosystem sector (or one), its stages with the curated actors placed on them
     and the register's distinct enterprises and establishments (None when not computed)."""
     sectors = [sector] if sector else list(Sector.objects.ecosystems())
-    stages = ValueChainStage.objects.filter(sector__in=sectors).select_related("sector")
+    stages = list(ValueChainStage.objects.filter(sector__in=sectors).select_related("sector"))
+    through = Actor.stages.through.objects.filter(
+        valuechainstage__in=stages, actor__end_date__isnull=True, actor__merged_into__isnull=True
+    )
+    how_many = dict(
+        through.values("valuechainstage_id")
+        .annotate(n=Count("actor_id"))
+        .values_list("valuechainstage_id", "n")
+    )
     placed = defaultdict(list)
-    for actor in (
-        Actor.objects.active().filter(stages__in=stages).prefetch_related("stages").distinct()
-    ):
-        for st in actor.stages.all():
-            placed[st.pk].append(actor)
+    for st in stages:
+        if how_many.get(st.pk):
+            placed[st.pk] = list(
+                Actor.objects.active()
+                .filter(stages=st)
+                .only("id", "key", "name_nl", "name_fr", "name_en")
+                .order_by("name_nl", "pk")[:CELL_ACTORS]
+            )
     counts = register_counts(municipality=municipality)
     out: dict[str, list[StageCell]] = {s.slug: [] for s in sectors}
     for st in stages:
@@ -213,6 +293,7 @@ def stage_matrix(
                 actors=placed.get(st.pk, []),
                 enterprises=enterprises,
                 establishments=establishments,
+                actor_count=how_many.get(st.pk, 0),
             )
         )
     return out

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.access import can_edit_ecosystem, can_propose_ecosystem
 from core.tasks import enqueue_once
 from core.text import fold
+from reference.models import Sector
 
 from .loader import relation_key
 from .metrics import compute
@@ -109,47 +110,117 @@ def actor_close(*, user, actor: Actor, end_date: date, reason: str = "") -> Acto
     return actor
 
 
-@transaction.atomic
-def actor_add_from_register(*, user, enterprise_number: str, detail: dict) -> Actor:
-    """Add one register enterprise as an actor (never the register wholesale). `detail` is
-    economy.selectors.enterprise_detail's answer for it."""
-    _require(can_edit_ecosystem(user))
-    number = detail.get("enterprise") or enterprise_number
-    existing = Actor.objects.filter(kbo_number=number).first() or (
-        ActorAlias.objects.filter(kind=ActorAlias.Kind.KBO, value=number)
-        .select_related("actor")
-        .first()
+BRUSSELS_REFNIS = {str(code) for code in range(21001, 21020)}
+
+
+def register_source(snapshot) -> tuple[str, str]:
+    """(source, date) of a fact read in the register: the snapshot's open-data extract."""
+    day = snapshot.snapshot_date.isoformat() if snapshot is not None else ""
+    return f"KBO/BCE open data, snapshot {day}".strip(), day
+
+
+def _register_name(detail: dict, number: str, language: str) -> str:
+    """The enterprise's own name (not an establishment's) in a language ("2" Dutch, "1"
+    French), official name (type 001) first; "" when none."""
+    own = [d for d in detail.get("denominations") or [] if d.get("entity") == number]
+    own.sort(key=lambda d: (d.get("type") or "", d.get("name") or ""))
+    return next((d["name"] for d in own if d.get("language") == language and d.get("name")), "")
+
+
+def register_facts(detail: dict) -> dict:
+    """What an actor takes from the register: names, legal form (label), the NACE codes of its
+    preferred activities (its own and its establishments'), its establishments in the Region,
+    its municipality (the seat's, else its first establishment's in the Region), its plan
+    sectors (the classification by NACE, an editor's override on top)."""
+    number = detail["enterprise_number"]
+    own = sorted(
+        (d for d in detail.get("denominations") or [] if d.get("entity") == number),
+        key=lambda d: (d.get("type") or "", d.get("language") or "", d.get("name") or ""),
     )
+    name_nl = _register_name(detail, number, "2") or (own[0]["name"] if own else number)
+    form = detail.get("juridical_form") or ""
+    label = (detail.get("code_labels") or {}).get(("JuridicalForm", form)) or {}
+    in_region = [
+        e for e in detail.get("establishments") or [] if e.get("refnis") in BRUSSELS_REFNIS
+    ]
+    municipality = detail.get("seat_municipality") or ""
+    if municipality not in BRUSSELS_REFNIS:
+        municipality = min((e["refnis"] for e in in_region), default="")
+    return {
+        "name_nl": name_nl,
+        "name_fr": _register_name(detail, number, "1"),
+        "legal_form": label.get("nl") or label.get("fr") or form,
+        "nace_codes": sorted(
+            {a["nace_code"] for a in detail.get("activities") or [] if a.get("preferred")}
+        ),
+        "establishments": len(in_region),
+        "municipality": municipality,
+        "sectors": sorted({s["sector"] for s in detail.get("sectors") or []}),
+    }
+
+
+@transaction.atomic
+def actor_add_from_register(*, user, enterprise_number: str, detail: dict | None = None) -> Actor:
+    """Add one register enterprise as an actor (never the register wholesale), its facts
+    (name, legal form, NACE codes, establishments, municipality, plan sectors) sourced
+    "KBO/BCE open data, snapshot <date>" with the snapshot's date. `detail` is
+    economy.selectors.enterprise_detail's answer (read here when not given). Adding an
+    enterprise already on the map (by KBO number, or a merged actor's number) returns that
+    actor unchanged."""
+    _require(can_edit_ecosystem(user))
+    from economy.register import normalize_enterprise_number
+
+    number = normalize_enterprise_number(enterprise_number)
+    existing = Actor.objects.filter(kbo_number=number).order_by("pk").first()
+    if existing is None:
+        alias = (
+            ActorAlias.objects.filter(kind=ActorAlias.Kind.KBO, value=number)
+            .select_related("actor")
+            .first()
+        )
+        existing = alias.actor if alias else None
     if existing is not None:
-        return existing if isinstance(existing, Actor) else existing.actor
-    names = detail.get("names") or []
-    name = next((n.get("name") for n in names if n.get("name")), "") or number
+        while existing.merged_into_id:
+            existing = existing.merged_into
+        return existing
+    if detail is None:
+        from economy.selectors import enterprise_detail
+
+        detail = enterprise_detail(enterprise_number=number)
+    if not detail or detail.get("enterprise_number") != number:
+        raise ValidationError(
+            {"enterprise_number": f"{number} is not an enterprise present in the Region"}
+        )
+    facts = register_facts(detail)
+    source, day = register_source(detail.get("snapshot"))
     actor = Actor(
         key="kbo-" + number.replace(".", ""),
-        name_nl=name,
+        name_nl=facts["name_nl"],
+        name_fr=facts["name_fr"],
         type=Actor.Type.COMPANY,
         origin=Actor.Origin.REGISTER,
         kbo_number=number,
-        legal_form=str(detail.get("juridical_form") or ""),
-        nace_codes=sorted({a.get("code") for a in detail.get("activities") or [] if a.get("code")}),
-        establishments=len(detail.get("establishments") or []) or None,
-        municipality=str(detail.get("seat_refnis") or ""),
+        legal_form=facts["legal_form"],
+        nace_codes=facts["nace_codes"],
+        establishments=facts["establishments"],
+        municipality=facts["municipality"],
     )
-    snapshot = detail.get("snapshot") or ""
-    source = f"KBO/BCE register {snapshot}".strip()
-    fields = ["name", "type", "kbo_number", "legal_form", "nace_codes", "establishments"]
+    fields = ["name", "kbo_number", "legal_form", "nace_codes", "establishments"]
     if actor.municipality:
         fields.append("municipality")
-    _stamp(actor, fields, source=source, user=user, verified=True)
-    actor._change_reason = "added from the register"
-    actor.save()
-    sectors = detail.get("sectors") or []
+    sectors = list(Sector.objects.filter(slug__in=facts["sectors"]))
     if sectors:
-        from reference.models import Sector
-
-        actor.sectors.set(Sector.objects.filter(slug__in=sectors))
-        _stamp(actor, ["sectors"], source=source + " (NACE classification)", user=user)
-        actor.save()
+        fields.append("sectors")
+    for name in fields:
+        actor.sources[name] = {"source": source, "date": day, "by": _by(user)}
+        actor.verified[name] = True  # read in the register itself
+    # the type is the editor's choice, not the register's
+    _stamp(actor, ["type"], source=f"added from the register by {_by(user)}", user=user)
+    actor._change_reason = f"added from the register by {_by(user)}"
+    actor.save()
+    if sectors:
+        actor.sectors.set(sectors)
+    actor.added_now = True  # (not stored) the view says "added" rather than "already there"
     return actor
 
 
@@ -582,9 +653,7 @@ def register_counts_compute(*, counts=None) -> int:
                     municipality=municipality,
                     nace_prefix="",
                     enterprises=found["enterprises"].get(municipality, 0),
-                    establishments=establishments.get(municipality, 0)
-                    if establishments
-                    else None,
+                    establishments=establishments.get(municipality, 0) if establishments else None,
                 )
             )
     with transaction.atomic():

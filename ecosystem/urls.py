@@ -12,6 +12,8 @@ urlpatterns = [
     path("network/", views.network, name="network"),
     path("map/", views.actor_map, name="map"),
     path("method/", views.method, name="method"),
+    path("register/", views.register, name="register"),
+    path("register/add/", views.register_add, name="register-add"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/action/", views.moderation_action, name="moderation-action"),
 ]

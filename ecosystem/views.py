@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +12,15 @@ from reference.models import Sector
 from . import selectors, services
 from .importing import actors_table, export_actors_queryset, relations_table
 from .models import Actor, DuplicateCandidate, Proposal, Relation, Suggestion, ValueChainStage
-from .presenters import actors_map, clean_filters, graph_elements, graph_rows, municipality_label
+from .presenters import (
+    actors_map,
+    clean_filters,
+    graph_elements,
+    graph_node_items,
+    graph_table_rows,
+    municipality_label,
+    register_results,
+)
 
 
 def index(request):
@@ -37,8 +45,35 @@ def index(request):
             "backbone": selectors.backbone_gaps(),
             "counts_available": any(c.enterprises is not None for r in rows for c in r["cells"]),
             "run": selectors.metric_run_latest(),
+            "can_edit": can_edit_ecosystem(request.user),
         },
     )
+
+
+def register(request):
+    """Search the enterprise register and add an enterprise as an actor, one at a time (the
+    register is never copied wholesale): the task force and staff."""
+    if not can_edit_ecosystem(request.user):
+        raise PermissionDenied
+    return render(
+        request, "ecosystem/register.html", {"results": register_results(request.GET.get("q", ""))}
+    )
+
+
+@require_POST
+def register_add(request):
+    if not can_edit_ecosystem(request.user):
+        raise PermissionDenied
+    number = request.POST.get("enterprise", "")[:20]
+    try:
+        item = services.actor_add_from_register(user=request.user, enterprise_number=number)
+    except ValidationError:
+        raise Http404(_("No such enterprise in the register.")) from None
+    if getattr(item, "added_now", False):
+        messages.success(request, _("Added from the register."))
+    else:
+        messages.info(request, _("This enterprise is already on the map."))
+    return redirect("ecosystem:actor", key=item.key)
 
 
 def actor_list(request):
@@ -90,18 +125,24 @@ def actor_map(request):
     )
 
 
+ACTOR_RELATIONS_SHOWN = 200  # a hub has thousands: its neighbourhood view and export have all
+
+
 def actor(request, key: str):
     item = selectors.actor_detail(key=key)
     if item is None:
         raise Http404(_("No such actor."))
     if item.key != key:
         return redirect("ecosystem:actor", key=item.key)
+    relations = selectors.actor_relations(actor=item)
+    relations_total = relations.count()
     return render(
         request,
         "ecosystem/actor.html",
         {
             "actor": item,
-            "relations": selectors.actor_relations(actor=item),
+            "relations": relations[:ACTOR_RELATIONS_SHOWN],
+            "relations_total": relations_total,
             "metrics": selectors.actor_metrics_over_time(actor=item),
             "municipality": municipality_label(item.municipality),
             "sources": sorted(item.sources.items()),
@@ -149,9 +190,12 @@ def network(request):
         {
             "graph": graph,
             "elements": graph_elements(graph),
-            "rows": graph_rows(graph),
+            "table_rows": graph_table_rows(graph),
+            "node_items": graph_node_items(graph),
+            ),
             "title": title,
             "cap": selectors.GRAPH_NODE_CAP,
+            "relation_cap": selectors.GRAPH_RELATION_CAP,
         },
     )
 

@@ -16,6 +16,7 @@ from .selectors import (
     indicator_queryset,
     indicator_summary,
     number,
+    observation_is_demo,
 )
 
 
@@ -147,6 +148,9 @@ class IndicatorViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
 class ObservationSerializer(serializers.ModelSerializer):
     indicator = serializers.CharField(source="indicator.code", read_only=True)
     value = serializers.SerializerMethodField()
+    demo = serializers.SerializerMethodField(
+        help_text="A figure computed from demo reports or read from a synthetic register."
+    )
 
     class Meta:
         model = Observation
@@ -159,10 +163,14 @@ class ObservationSerializer(serializers.ModelSerializer):
             "vintage",
             "printed",
             "source_note",
+            "demo",
         ]
 
     def get_value(self, obj) -> float:
         return number(obj.value)
+
+    def get_demo(self, obj) -> bool:
+        return observation_is_demo(obj)
 
 
 OBSERVATION_PARAMETERS = [

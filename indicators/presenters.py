@@ -74,3 +74,60 @@ def chart_spec(
         [{k: r[k] for k in ("value", "label", "kind")} for r in rules], colors=RULE_COLORS
     )
     return vega.chart(title=title, layers=[series, *reference_lines], locale=locale)
+
+
+def headline(summary: Summary) -> str:
+    """One plain-language line on what the series says (as Open SDG pages do), e.g.
+    "22.115 jobs in 2014: the only figure so far, so no trend yet." or
+    "3,3 % in 2024, up from 2,9 % in 2023; target 5 % by 2030."."""
+    from django.utils.translation import gettext as _
+
+    from core import formats
+
+    if summary.latest is None:
+        return _("No figure yet for this series.")
+    unit = unit_label(summary.indicator)
+
+    def value(v) -> str:
+        text = formats.number(number(v))
+        return f"{text}\u00a0{unit}" if unit else text
+
+    latest = summary.latest
+    points = [o for o in summary.series if o.value is not None]
+    if len(points) < 2:
+        line = _("%(value)s in %(period)s: the only figure so far, so no trend yet.") % {
+            "value": value(latest.value),
+            "period": latest.period,
+        }
+    else:
+        previous = points[-2]
+        change = number(latest.value) - number(previous.value)
+        template = (
+            _("%(value)s in %(period)s, up from %(before)s in %(before_period)s.")
+            if change > 0
+            else _("%(value)s in %(period)s, down from %(before)s in %(before_period)s.")
+            if change < 0
+            else _("%(value)s in %(period)s, the same as in %(before_period)s.")
+        )
+        line = template % {
+            "value": value(latest.value),
+            "period": latest.period,
+            "before": value(previous.value),
+            "before_period": previous.period,
+        }
+    if summary.target is not None and summary.target.value is not None:
+        if summary.target.period:
+            line += " " + _("Target: %(value)s by %(period)s.") % {
+                "value": value(summary.target.value),
+                "period": summary.target.period,
+            }
+        else:
+            line += " " + _("Norm: %(value)s.") % {"value": value(summary.target.value)}
+    return line
+
+
+def single_value(summary: Summary) -> bool:
+    """A series of one figure, with no baseline or target to draw beside it, is shown as that
+    figure, not as a chart with one point in an empty frame."""
+    labels = {"baseline": "", "target": ""}
+    return len(summary.series) == 1 and not chart_rules(summary, labels=labels)

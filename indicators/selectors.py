@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
@@ -68,6 +69,8 @@ EXPORT_COLUMNS = (
     "challenges",
     "sectors",
     "source_organisation",
+    # true when the latest figures are demo or synthetic data (never mixed up with real figures)
+    "demo",
 )
 TABLE1_COLUMNS = (
     "T1-JOBS",
@@ -193,6 +196,11 @@ class Summary:
     @property
     def selection_label(self) -> str:
         return selection_label(self.selection)
+
+    @cached_property
+    def demo(self) -> bool:
+        """The series holds demo or synthetic figures (labelled as such wherever shown)."""
+        return any(observation_is_demo(o) for o in self.series)
 
     @property
     def query(self) -> str:
@@ -406,6 +414,7 @@ def indicator_export_table(summaries: list[Summary]) -> Table:
                 "challenges": [n.key for n in i.plan_nodes.all()],
                 "sectors": [x.slug for x in i.sectors.all()],
                 "source_organisation": i.source_organisation,
+                "demo": s.demo,
             }
         )
     return Table(columns=EXPORT_COLUMNS, rows=rows)
@@ -504,6 +513,7 @@ def _observation_json(obs: Observation) -> dict:
         "disaggregation": dict(sorted(obs.disaggregation.items())),
         "status": obs.status,
         "vintage": obs.vintage,
+        "demo": observation_is_demo(obs),
         "printed": obs.printed,
         "source": obs.source_note,
     }
@@ -614,3 +624,38 @@ def indicator_sources(indicator: Indicator) -> list[dict]:
         doc = documents.get(ref.get("document"))
         out.append({**ref, "title": doc.tr("title") if doc else ref.get("document"), "doc": doc})
     return out
+
+
+# ---------------------------------------------------------------- demo and synthetic data
+
+
+def monitoring_demo_present() -> bool:
+    """Demo progress reports exist (monitoring/demo.py): every live realisation figure uses them."""
+    from monitoring.models import Milestone, Report
+
+    return Report.objects.filter(is_demo=True).exists() or (
+        Milestone.objects.filter(is_demo=True).exists()
+    )
+
+
+def synthetic_register_present() -> bool:
+    """A generated (synthetic) KBO snapshot is loaded (economy: `synthetic`)."""
+    from economy.models import KboSnapshot
+
+    return KboSnapshot.objects.filter(synthetic=True).exists()
+
+
+def demo_data_present() -> bool:
+    """Any demo or synthetic data in the database: the site then says so on every page
+    (core.context_processors.demo_notice reads this through settings.BRUPROD_DEMO_CHECK)."""
+    return monitoring_demo_present() or synthetic_register_present()
+
+
+def observation_is_demo(obs: Observation, *, monitoring_demo: bool | None = None) -> bool:
+    """A figure computed from demo reports (live realisation figures while demo reports exist)
+    or read from a synthetic KBO snapshot."""
+    if "(synthetic)" in (obs.source_note or "") or "(synthetic)" in (obs.vintage or ""):
+        return True
+    if obs.vintage == "live":
+        return monitoring_demo_present() if monitoring_demo is None else monitoring_demo
+    return False

@@ -52,10 +52,16 @@ class ValidatedReportSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(
         source="effective_progress", help_text="Reported progress, or the status's default."
     )
+    demo = serializers.BooleanField(
+        source="is_demo",
+        read_only=True,
+        help_text="A demo report (made-up data), never a real one.",
+    )
 
     class Meta:
         model = Report
         fields = [
+            "demo",
             "period",
             "status",
             "status_label_nl",
@@ -123,10 +129,16 @@ class ReportSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="period.key", read_only=True)
     status = serializers.CharField(source="status.key", read_only=True)
     effective_progress = serializers.IntegerField(read_only=True)
+    demo = serializers.BooleanField(
+        source="is_demo",
+        read_only=True,
+        help_text="A demo report (made-up data), never a real one.",
+    )
 
     class Meta:
         model = Report
         fields = [
+            "demo",
             "measure",
             "period",
             "state",

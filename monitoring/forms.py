@@ -116,3 +116,15 @@ class ReturnForm(forms.Form):
         validators=[validate_long_text],
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ValidateForm(forms.Form):
+    """The confirmation step before a report is validated and published (no JavaScript needed)."""
+
+    confirm = forms.BooleanField(
+        label=_("I have checked this report: publish it on the public site now."),
+        error_messages={
+            "required": _("Tick the box to confirm that you checked the report before publishing it.")
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

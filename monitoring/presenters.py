@@ -7,6 +7,7 @@ Export tables have language-neutral columns (keys, nl/fr texts), the same in CSV
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -14,7 +15,7 @@ from functools import cached_property
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core import charts
+from core import charts, formats
 from core.exports import Table
 from core.text import fold, translated
 from plan.models import Measure
@@ -85,6 +86,34 @@ def rollup_rule() -> list[str]:
     start = doc.find(ROLLUP_RULE_MARKER)
     text = (doc[start:] if start >= 0 else doc).strip()
     return [" ".join(part.split()) for part in text.split("\n- ") if part.strip()]
+
+
+def rollup_rule_words() -> list[str]:
+    """The roll-up rule of monitoring/selectors.py in the reader's language (heading, bullets)."""
+    return [
+        _("The roll-up rule (published on the dashboard, used everywhere):"),
+        _(
+            "A measure's progress is that of its latest validated report: the reported percentage, or the default progress of the reported status when the report gives none."
+        ),
+        _(
+            "A measure with no validated report counts as 0 % (not started) and keeps its weight: a plan whose bodies do not report cannot look further advanced than it is."
+        ),
+        _(
+            "A group's progress is the weighted mean Σ wᵢ·pᵢ / Σ wᵢ over its measures, with each measure's weight from the execution plan (1 unless the task force sets another). Weights need not add up to anything. A group whose weights are all zero, or that has no measure, has no progress."
+        ),
+    ]
+
+
+def health_rule_words() -> list[str]:
+    """The schedule-health rule of monitoring.selectors.schedule_health in the reader's language."""
+    return [
+        _(
+            "Actual against expected progress at today's date: on schedule from 95 %, behind from 85 to 94 %, at risk below."
+        ),
+        _(
+            "Expected progress grows evenly from 1 January of the start year to 31 December of the end year; before the start nothing is expected."
+        ),
+    ]
 
 
 def _planning(measure: Measure) -> MeasurePlanning | None:
@@ -240,7 +269,11 @@ class DashboardData:
     def compliance(self) -> list[selectors.Compliance]:
         if not self.internal or self.period is None:
             return []
-        return selectors.reporting_compliance(period=self.period)
+        # Worst first: the bodies the task force has to chase lead (no report expected: last).
+        return sorted(
+            selectors.reporting_compliance(period=self.period),
+            key=lambda c: (c.rate is None, c.rate if c.rate is not None else 0, -c.missing),
+        )
 
     @cached_property
     def weights(self) -> list[selectors.MeasureState]:
@@ -518,6 +551,8 @@ def dashboard_context(data: DashboardData) -> dict:
             ),
         ),
         "rule": rollup_rule(),
+        "rule_words": rollup_rule_words(),
+        "demo": selectors.demo_reports_exist(),
         "stale_periods": selectors.STALE_AFTER_PERIODS,
         "status_labels": {s.key: s.tr("label") for s in data.statuses},
     }
@@ -703,6 +738,7 @@ def timeline_context(*, grouping: str, display: str, internal: bool, today: date
             )
             for key, (start, end) in DEFAULT_YEARS.items()
         ],
+        "health_rule_words": health_rule_words(),
         "health_rule": [
             " ".join(p.split()) for p in (selectors.schedule_health.__doc__ or "").split("\n\n")
         ],
@@ -774,16 +810,171 @@ def comments_export_table(comments: list[Comment]) -> Table:
 HIDDEN_HISTORY_FIELDS = ("version", "updated_at", "created_at")
 
 
+def history_action_labels() -> dict[str, str]:
+    """The services' change reasons (monitoring/services.py) as words in the active language."""
+    return {
+        "save": _("saved"),
+        "submit": _("submitted"),
+        "return": _("returned for correction"),
+        "validate": _("validated"),
+        "milestone add": _("milestone added"),
+        "evidence add": _("evidence added"),
+        "close": _("period closed"),
+        "reopen": _("period reopened"),
+        "close (past deadline)": _("period closed (past the deadline)"),
+        "comment add": _("comment added"),
+        "approve": _("comment approved"),
+        "reject": _("comment rejected"),
+        "demo data": _("demo data created"),
+        "+": _("created"),
+        "~": _("changed"),
+        "-": _("deleted"),
+    }
+
+
+def person_name(user) -> str:
+    """A person as people call them: full name, else user name; '' for none."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _history_value(model, field_name: str, value) -> str:
+    """A history value in words: choices by their label, people by name, dates and amounts in
+    the reader's format, related objects by their name, yes/no for booleans."""
+    if value is None or value == "":
+        return ""
+    try:
+        model_field = model._meta.get_field(field_name)
+    except Exception:  # noqa: BLE001 — a field since removed: show the stored value
+        return str(value)
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation and model_field.related_model is not None:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        if related is None:
+            return str(value)
+        if hasattr(related, "get_username"):
+            return person_name(related)
+        if hasattr(related, "tr"):
+            for name in ("label", "name", "title"):
+                if hasattr(related, f"{name}_nl"):
+                    return related.tr(name)
+        return str(related)
+    internal = model_field.get_internal_type()
+    if internal == "BooleanField":
+        return str(_("yes") if value else _("no"))
+    if internal == "DateTimeField":
+        return formats.moment(value)
+    if internal == "DateField":
+        return formats.day(value)
+    if internal == "DecimalField" and "budget" in field_name:
+        return formats.amount(value)
+    if internal in ("IntegerField", "PositiveSmallIntegerField", "PositiveIntegerField"):
+        return formats.percent(value, 0) if field_name == "progress" else formats.number(value)
+    return str(value)
+
+
 def report_history_rows(records: list) -> list[dict]:
-    """Each history record of a report with the field changes it made (oldest first)."""
+    """Each history record of a report, in words (oldest first): when, who, what was done, and
+    the fields it changed by their labels, values as the reader reads them."""
+    actions = history_action_labels()
     history = []
     for previous, record in zip([None, *records[:-1]], records, strict=True):
+        model = record.instance_type
         changes = []
         if previous is not None:
-            changes = [
-                (c.field, c.old, c.new)
-                for c in record.diff_against(previous).changes
-                if c.field not in HIDDEN_HISTORY_FIELDS
-            ]
-        history.append({"record": record, "changes": changes})
+            for c in record.diff_against(previous).changes:
+                if c.field in HIDDEN_HISTORY_FIELDS:
+                    continue
+                try:
+                    label = str(model._meta.get_field(c.field).verbose_name)
+                except Exception:  # noqa: BLE001
+                    label = c.field
+                changes.append(
+                    (
+                        label[:1].upper() + label[1:],
+                        _history_value(model, c.field, c.old),
+                        _history_value(model, c.field, c.new),
+                    )
+                )
+        reason = record.history_change_reason or record.history_type
+        # Services run outside a request (no history_user): the report itself says who acted.
+        actor = record.history_user or (
+            getattr(record, "validated_by", None)
+            if reason == "validate"
+            else getattr(record, "submitted_by", None)
+            if reason == "submit"
+            else getattr(record, "created_by", None)
+            if reason == "save"
+            else None
+        )
+        history.append(
+            {
+                "record": record,
+                "when": formats.moment(record.history_date),
+                "who": person_name(actor) or _("the system"),
+                "action": actions.get(reason, reason),
+                "changes": changes,
+            }
+        )
     return history
+
+
+# ---------------------------------------------------------------- the plan's pages (core.registry)
+
+
+@dataclass(frozen=True)
+class CurrentStatus:
+    """Where a measure stands now: its latest validated report's status, progress and period."""
+
+    label: str
+    key: str
+    progress: int
+    period_label: str
+    is_started: bool
+    is_completed: bool
+
+
+def measure_status_current(measure_ids: Iterable[int]) -> dict[int, CurrentStatus]:
+    """measure id → its current validated status (measures without a validated report are left
+    out). Registered as the "measure.status" provider (core.registry) for the plan's pages."""
+    ids = list(measure_ids)
+    out = {}
+    for measure_id, report in selectors.report_latest_validated(
+        measures=Measure.objects.filter(pk__in=ids)
+    ).items():
+        out[measure_id] = CurrentStatus(
+            label=translated(report.status, "label"),
+            key=report.status.key,
+            progress=report.effective_progress,
+            period_label=translated(report.period, "label"),
+            is_started=report.status.is_started,
+            is_completed=report.status.is_completed,
+        )
+    return out
+
+
+def home_status_data() -> dict:
+    """The home page's "where the plan stands": overall weighted progress and how many measures
+    are completed, under way, not started or without a validated report (validated data only)."""
+    states = selectors.measure_states()
+    completed = sum(1 for s in states if s.status and s.status.is_completed)
+    started = sum(
+        1 for s in states if s.status and s.status.is_started and not s.status.is_completed
+    )
+    not_started = sum(1 for s in states if s.status and not s.status.is_started)
+    unreported = sum(1 for s in states if s.status is None)
+    periods = [s.report.period for s in states if s.report]
+    latest = max(periods, key=lambda p: p.start) if periods else None
+    return {
+        "overall": selectors.overall_progress(states),
+        "total": len(states),
+        "rows": [
+            ("completed", _("completed"), completed),
+            ("started", _("under way"), started),
+            ("not-started", _("not started"), not_started),
+            ("unreported", _("no validated report yet"), unreported),
+        ],
+        "latest_period": translated(latest, "label") if latest else "",
+    }

@@ -237,14 +237,34 @@ def periods_past(*, today: date) -> QuerySet:
 
 
 def stale_measures(*, today: date, periods: int = STALE_AFTER_PERIODS) -> list[Measure]:
-    """Measures without a validated report in the last `periods` finished periods."""
+    """Measures without a validated report in the last `periods` finished periods — except the
+    completed ones: a measure whose latest validated status is a completed one has nothing left
+    to report."""
     recent = list(periods_past(today=today).order_by("-start")[:periods])
     if len(recent) < periods:
         return []
     fresh = set(
         Report.objects.validated().filter(period__in=recent).values_list("measure_id", flat=True)
     )
-    return list(Measure.objects.exclude(pk__in=fresh).order_by("order"))
+    completed = {
+        measure_id
+        for measure_id, report in report_latest_validated().items()
+        if report.status.is_completed
+    }
+    return list(Measure.objects.exclude(pk__in=fresh | completed).order_by("order"))
+
+
+def reports_overdue(*, period: ReportingPeriod | None, measures, today: date) -> set[int]:
+    """Ids of the measures whose report for the period is overdue: the reporting deadline has
+    passed and the report was never submitted (none, a draft, or returned and not resubmitted)."""
+    if period is None or today <= period.deadline:
+        return set()
+    done = set(
+        Report.objects.filter(period=period, measure__in=measures)
+        .exclude(state__in=(Report.State.DRAFT, Report.State.RETURNED))
+        .values_list("measure_id", flat=True)
+    )
+    return {m.pk for m in measures} - done
 
 
 def quick_wins_not_started(states: list[MeasureState]) -> list[MeasureState]:
@@ -455,4 +475,12 @@ def comments_pending() -> QuerySet:
         Comment.objects.filter(moderation=Comment.Moderation.PENDING)
         .select_related("measure", "author", "parent")
         .order_by("created_at")
+    )
+
+
+def demo_reports_exist() -> bool:
+    """Demo reports or milestones (monitoring/demo.py) are in the database: figures computed
+    from them are labelled demo wherever shown."""
+    return Report.objects.filter(is_demo=True).exists() or (
+        Milestone.objects.filter(is_demo=True).exists()
     )

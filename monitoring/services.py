@@ -10,8 +10,9 @@ A validated report and a report of a closed period can no longer change.
 from __future__ import annotations
 
 import mimetypes
+import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -259,9 +260,7 @@ def report_submit(*, user, report: Report, expected_version: int | None) -> Repo
 
 
 @transaction.atomic
-def report_return(
-    *, user, report: Report, comment: str, expected_version: int | None
-) -> Report:
+def report_return(*, user, report: Report, comment: str, expected_version: int | None) -> Report:
     if not access.can_validate(user):
         raise PermissionDenied(_("Only the task force returns reports."))
     if not comment.strip():
@@ -436,6 +435,49 @@ def period_reopen(*, user, period: ReportingPeriod) -> ReportingPeriod:
     period._change_reason = "reopen"
     period.save()
     return period
+
+
+# A period closes by itself this many days after its reporting deadline (due date + grace),
+# unless the task force reopened it: late reports can still come in for about one more period.
+CLOSE_PAST_PERIODS_AFTER_DAYS = 180
+
+
+def periods_close_after_days() -> int | None:
+    """The setting BRUPROD_CLOSE_PAST_PERIODS_AFTER_DAYS (or the environment variable of that
+    name); empty or "never": periods are closed only by hand."""
+    value = getattr(settings, "BRUPROD_CLOSE_PAST_PERIODS_AFTER_DAYS", None)
+    if value is None:
+        value = os.environ.get(
+            "BRUPROD_CLOSE_PAST_PERIODS_AFTER_DAYS", str(CLOSE_PAST_PERIODS_AFTER_DAYS)
+        )
+    value = str(value).strip().lower()
+    if value in ("", "never", "none"):
+        return None
+    return int(value)
+
+
+@transaction.atomic
+def periods_close_past(*, today: date, after_days: int | None) -> list[ReportingPeriod]:
+    """THE RULE of closing past periods, applied by `bruprod close-periods` (cron / the task
+    runner) and after load-monitoring and setup-demo, never in a request: a period still open
+    `after_days` days after its reporting deadline is closed, except one the task force reopened
+    by hand (its history says "reopen"). Idempotent: a second run closes nothing."""
+    if after_days is None:
+        return []
+    closed = []
+    reopened = set(
+        ReportingPeriod.history.filter(history_change_reason="reopen").values_list("id", flat=True)
+    )
+    for period in ReportingPeriod.objects.filter(is_closed=False).order_by("start"):
+        if period.pk in reopened or period.deadline + timedelta(days=after_days) >= today:
+            continue
+        period.is_closed = True
+        period.closed_at = timezone.now()
+        period.closed_by = None
+        period._change_reason = "close (past deadline)"
+        period.save()
+        closed.append(period)
+    return closed
 
 
 # ---------------------------------------------------------------- comments

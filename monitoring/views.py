@@ -18,7 +18,7 @@ from accounts import access
 from plan.models import Measure
 
 from . import presenters, selectors, services
-from .forms import EvidenceForm, MilestoneForm, ReportForm, ReturnForm
+from .forms import EvidenceForm, MilestoneForm, ReportForm, ReturnForm, ValidateForm
 from .models import ReportingPeriod
 from .reference import initial_status_for
 
@@ -40,6 +40,10 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 def workspace(request):
     _workspace_required(request)
+    if not access.can_report(request.user):
+        # The steering committee and the industry commission write no reports: their work is
+        # on the internal dashboard.
+        return redirect("monitoring:dashboard_internal")
     today = timezone.localdate()
     period = selectors.period_chosen(key=request.GET.get("period"), today=today)
     measures = list(
@@ -47,10 +51,13 @@ def workspace(request):
     )
     reports = selectors.reports_of_period(period=period, measures=measures)
     can_validate = access.can_validate(request.user)
+    overdue = selectors.reports_overdue(period=period, measures=measures, today=today)
     context = {
         "period": period,
         "periods": selectors.periods_started(today=today),
-        "rows": [(m, reports.get(m.pk)) for m in measures],
+        "rows": [(m, reports.get(m.pk), m.pk in overdue) for m in measures],
+        "overdue_count": len(overdue),
+        "past_deadline": bool(period and today > period.deadline),
         "role": access.user_role(request.user),
         "can_validate": can_validate,
         "pending": selectors.reports_awaiting_review().count() if can_validate else 0,
@@ -136,6 +143,10 @@ def _visible_report(request, pk: int):
 
 def report_detail(request, pk: int):
     report = _visible_report(request, pk)
+    return render(request, "monitoring/report_detail.html", _report_detail_context(request, report))
+
+
+def _report_detail_context(request, report, *, validate_form=None) -> dict:
     user = request.user
     internal = access.can_see_report_history(user, report)
     context = {
@@ -151,9 +162,12 @@ def report_detail(request, pk: int):
         "milestone_form": MilestoneForm(),
         "evidence_form": EvidenceForm(),
         "return_form": ReturnForm(initial={"version": report.version}),
+        "validate_form": validate_form or ValidateForm(initial={"version": report.version}),
+        # the base template puts "Error:" in the page title when this form has errors
+        "error_form": validate_form,
         "lang": request.LANGUAGE_CODE,
     }
-    return render(request, "monitoring/report_detail.html", context)
+    return context
 
 
 def _transition_view(request, pk: int, action):
@@ -216,6 +230,14 @@ def report_return(request, pk: int):
 
 @require_POST
 def report_validate(request, pk: int):
+    if request.user.is_authenticated:
+        report = _visible_report(request, pk)
+        form = ValidateForm(request.POST)
+        if access.can_validate_report(request.user, report) and not form.is_valid():
+            # The confirmation step: the page again, its error summary pointing at the checkbox.
+            context = _report_detail_context(request, report, validate_form=form)
+            return render(request, "monitoring/report_detail.html", context, status=400)
+
     def act(report):
         services.report_validate(
             user=request.user, report=report, expected_version=_version(request)

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import VersionedHistoryAdmin
@@ -18,10 +20,35 @@ from .models import (
 )
 
 
-class CoordinationInline(admin.TabularInline):
+class LabelledInlineMixin:
+    """A tabular inline's inputs have a column heading but no <label>: each gets an aria-label
+    (its field's name), and so does the row's "delete" checkbox. Plain selects, not the select2
+    autocomplete, whose empty box has no accessible name."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return formfield
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                if "DELETE" in form.fields:
+                    row = "" if index is None else f" {index + 1}"
+                    form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete row%(row)s") % {
+                        "row": row
+                    }
+
+        return LabelledFormSet
+
+
+class CoordinationInline(LabelledInlineMixin, admin.TabularInline):
     model = MeasureCoordination
     extra = 0
-    autocomplete_fields = ["organisation"]
 
 
 class NoteInline(admin.StackedInline):
@@ -29,11 +56,10 @@ class NoteInline(admin.StackedInline):
     extra = 0
 
 
-class CrossReferenceInline(admin.TabularInline):
+class CrossReferenceInline(LabelledInlineMixin, admin.TabularInline):
     model = CrossReference
     fk_name = "source"
     extra = 0
-    autocomplete_fields = ["target"]
 
 
 @admin.register(Measure)
@@ -62,8 +88,8 @@ class MeasureAdmin(VersionedHistoryAdmin):
     ]
     search_fields = ["code", "title_nl", "title_fr", "title_en", "search_text"]
     inlines = [CoordinationInline, CrossReferenceInline, NoteInline]
-    filter_horizontal = ["remark_tags"]
-    autocomplete_fields = ["section", "challenge", "pillar"]
+    # Plain (labelled) selects: the select2 autocomplete and the two-box filter widget fail axe
+    # (an empty autocomplete has no accessible name; the filter's help icon misuses ARIA).
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from core.exports import Table
+from core.registry import providers
+from core.text import current_language, translated
+from core.yamlfiles import DataFileError, read_yaml
 
-from .models import Measure
+from .models import Measure, RemarkTag
 from .selectors import measure_list
 
 MEASURE_COLUMNS = (
@@ -174,3 +182,82 @@ def organisation_export_table(queryset) -> Table:
             for o in queryset
         ],
     )
+
+
+# ---------------------------------------------------------------- the home page
+
+
+def edition_intro(text: str, *, paragraphs: int = 2) -> dict:
+    """The summary's heading line (a first paragraph without final punctuation) apart from its
+    first whole paragraphs: never cut in the middle of a sentence, never run into the text."""
+    parts = [" ".join(p.split()) for p in (text or "").split("\n\n") if p.strip()]
+    heading = ""
+    if parts and len(parts[0]) <= 160 and parts[0][-1] not in '.!?…»”"':
+        heading = parts.pop(0)
+    return {"heading": heading, "paragraphs": parts[:paragraphs], "more": len(parts) > paragraphs}
+
+
+# ---------------------------------------------------------------- measure cards: status and badges
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> dict:
+    """The plan's vocabulary file (priorities, costs, staffing levels and their wording)."""
+    try:
+        return read_yaml(Path(settings.PLAN_DATA_DIR) / "vocabulary.yaml") or {}
+    except (DataFileError, OSError):
+        return {}
+
+
+def _words(group: str) -> dict[str, dict]:
+    lang = current_language()
+    out = {}
+    for entry in _vocabulary().get(group) or []:
+        if not isinstance(entry, dict) or "key" not in entry:
+            continue
+        label = entry.get("label") or {}
+        description = entry.get("description") or {}
+        out[str(entry["key"])] = {
+            "label": label.get(lang) or label.get("nl") or "",
+            "description": description.get(lang) or description.get("nl") or "",
+        }
+    return out
+
+
+def badge_glossary() -> list[dict]:
+    """Every badge a measure card can show, in words: priority, cost, staffing, remarks."""
+    groups = [
+        (_("Priority"), _words("priorities")),
+        (_("Cost"), _words("costs")),
+        (_("Staffing"), _words("staffing")),
+        (
+            _("Remarks"),
+            {
+                tag.key: {
+                    "label": translated(tag, "label"),
+                    "description": translated(tag, "description"),
+                }
+                for tag in RemarkTag.objects.order_by("key")
+            },
+        ),
+    ]
+    return [
+        {"title": title, "entries": [{"key": k, **v} for k, v in words.items()]}
+        for title, words in groups
+        if words
+    ]
+
+
+def measures_for_cards(measures) -> list[Measure]:
+    """The measures of a list of cards, each with where it stands now (`current_status`, from
+    the "measure.status" provider monitoring registers — None without a validated report) and
+    its badges in words (`priority_words`, `cost_words`, `staffing_words`)."""
+    items = list(measures)
+    statuses = providers.call("measure.status", [m.pk for m in items]) or {}
+    priorities, costs, staffing = _words("priorities"), _words("costs"), _words("staffing")
+    for measure in items:
+        measure.current_status = statuses.get(measure.pk)
+        measure.priority_words = (priorities.get(measure.priority_printed) or {}).get("label", "")
+        measure.cost_words = (costs.get(measure.cost) or {}).get("label", "")
+        measure.staffing_words = (staffing.get(measure.staffing) or {}).get("label", "")
+    return items

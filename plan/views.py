@@ -6,17 +6,27 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.exports import export_if_requested
+from core.text import translated
 from core.validation import clean_cell
 
 from .models import PlanNode
-from .presenters import measure_export_table, measures_json, organisation_export_table
+from .presenters import (
+    badge_glossary,
+    edition_intro,
+    measure_export_table,
+    measures_for_cards,
+    measures_json,
+    organisation_export_table,
+)
 from .selectors import (
     MEASURE_FILTERS,
+    SEARCH_MAX_CHARS,
+    SEARCH_MAX_WORDS,
     backbone_matrix,
+    measure_canonical_code,
     measure_detail,
     measure_facets,
     measure_filters_clean,
-    measure_canonical_code,
     measure_list,
     measure_query_capped,
     node_ancestors,
@@ -61,7 +71,15 @@ def _export(request, queryset, basename: str) -> HttpResponse | None:
 
 
 def home(request):
-    context = {"overview": plan_overview(), "matrix": backbone_matrix()}
+    overview = plan_overview()
+    overview["quick_wins"] = measures_for_cards(overview["quick_wins"])
+    edition = overview["edition"]
+    context = {
+        "overview": overview,
+        "matrix": backbone_matrix(),
+        "glossary": badge_glossary(),
+        "intro": edition_intro(translated(edition, "summary")) if edition else None,
+    }
     return render(request, "plan/home.html", context)
 
 
@@ -83,7 +101,7 @@ def node(request, key: str):
     context = {
         "node": plan_node,
         "ancestors": node_ancestors(plan_node)[:-1],
-        "measures": measures,
+        "measures": measures_for_cards(measures),
         "children": children,
     }
     return render(request, "plan/node.html", context)
@@ -97,18 +115,22 @@ def measures(request):
     if exported:
         return exported
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page.object_list = measures_for_cards(page.object_list)
     context = {
         "page": page,
+        "glossary": badge_glossary(),
         "total": queryset.count(),
         "query": query,
         "query_cut": query_cut,
+        "query_max_words": SEARCH_MAX_WORDS,
+        "query_max_chars": SEARCH_MAX_CHARS,
         "filters": filters,
         "facets": measure_facets(filters=filters, query=query, labels=filter_labels()),
         "active": [(name, value) for name, values in filters.items() for value in values],
     }
-    template = (
-        "plan/_measure_results.html" if request.headers.get("HX-Request") else "plan/measures.html"
-    )
+    # An htmx request gets the results, and the facets (their counts) swapped out of band.
+    context["oob_facets"] = bool(request.headers.get("HX-Request"))
+    template = "plan/_measure_results.html" if context["oob_facets"] else "plan/measures.html"
     return render(request, template, context)
 
 
@@ -120,7 +142,7 @@ def measure(request, code: str):
             raise Http404(_("No measure with this code."))
         return redirect("plan:measure", code=canonical, permanent=True)
     context = {
-        "measure": item,
+        "measure": measures_for_cards([item])[0],
         "ancestors": node_ancestors(item.section),
     }
     return render(request, "plan/measure.html", context)
@@ -145,4 +167,8 @@ def organisation(request, slug: str):
     exported = _export(request, queryset, f"measures-{org.slug}")
     if exported:
         return exported
-    return render(request, "plan/organisation.html", {"organisation": org, "measures": queryset})
+    return render(
+        request,
+        "plan/organisation.html",
+        {"organisation": org, "measures": measures_for_cards(queryset)},
+    )

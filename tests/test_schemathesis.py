@@ -45,14 +45,20 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def kbo_register(db, settings, tmp_path):
-    """A small imported KBO register (four enterprises), so that economy's figures, trend,
+    """A small imported KBO register (five enterprises), so that economy's figures, trend,
     stats and enterprise endpoints answer with data, not only 404s and empty lists."""
     from economy.tests import dumps
     from economy.tests.test_web import web_tables
 
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
-    kbo_import(path=dumps.write_full(tmp_path / "kbo", web_tables()))
+    tables = web_tables()
+    example = "0403.170.701"  # the schema's example enterprise number: its detail is a 200
+    tables["enterprise"].append(dumps.enterprise(example))
+    tables["address"].append(dumps.address(example, "REGO", "1000", "Brussel", "Bruxelles"))
+    tables["activity"].append(dumps.activity(example, "2008", "62010"))
+    tables["denomination"].append(dumps.name(example, "Voorbeeld"))
+    kbo_import(path=dumps.write_full(tmp_path / "kbo", tables))
     yield
     kbo_store.readers_close()
 

@@ -93,10 +93,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
                 "core.context_processors.navigation",
+                "core.context_processors.demo_notice",
             ],
         },
     },
 ]
+
+# Whether demo or synthetic data exists (core.context_processors.demo_notice): a site-wide notice.
+BRUPROD_DEMO_CHECK = "indicators.selectors.demo_data_present"
 
 DATABASES = {
     "default": dj_database_url.config(

@@ -153,6 +153,7 @@ def archive(source, tmp_path_factory) -> Path:
 def test_round_trip_sqlite(source, archive, tmp_path):
     history = sqlite_history_counts(source / "bruprod.sqlite3")
     assert sum(history.values()) > 0  # load-plan wrote history: the comparison means something
+    assert archive.stat().st_mode & 0o777 == 0o600  # password hashes, evidence
     manifest = json.loads(tarfile.open(archive).extractfile("manifest.json").read())
     assert manifest["database"]["vendor"] == "sqlite"
     assert manifest["migrations"]["economy"] and manifest["latest_migrations"]["plan"]

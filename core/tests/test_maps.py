@@ -280,10 +280,11 @@ def test_component_renders_an_accessible_figure_with_its_data_and_assets():
         'aria-label="Test map" aria-describedby="test-map-caption test-map-help" tabindex="0">'
     ) in html
     assert (
-        '<figcaption id="test-map-caption">Establishments by area. <a href="#test-table">' in html
+        '<figcaption><span id="test-map-caption">Establishments by area. <a href="#test-table">'
+        in html
     )
     assert 'id="test-map-help"' in html and 'class="bp-map-fallback"' in html
-    assert '<p class="bp-map-credit">Boundaries © NGI</p>' in html
+    assert '<span class="bp-map-credit">Boundaries © NGI</span>' in html
     assert '<script id="test-map-data" type="application/json">' in html
     assert html.count('href="/static/bruprod/vendor/leaflet/leaflet.css"') == 1
     assert html.count('src="/static/bruprod/vendor/leaflet/leaflet.js" defer') == 1

@@ -250,7 +250,7 @@ def test_enterprise_detail(client, imported):
     assert response.status_code == 200
     assert "Atelier Kanaal" in html and "Bakkerij Kanaal" in html
     assert "Besloten vennootschap" in html  # legal form 610 from the code table
-    assert "01-02-2015" in html
+    assert "1 February 2015" in html  # dates in words, in the page's language (core.formats)
     assert "Anderlecht" in html and "City of Brussels" in html  # seat and establishment
     assert "Algemene elektrotechnische installatiewerken" in html  # NACE label
     reasons = {r["sector"]: r for r in response.context["reasons"]}

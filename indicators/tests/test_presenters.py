@@ -23,7 +23,9 @@ def test_line_chart_has_titles_tooltip_format_and_no_aria_on_marks():
     assert layer["encoding"]["tooltip"][1]["format"] == ",.1f"
     assert [m["mark"]["type"] for m in layer["layer"]] == ["line", "point"]
     assert all(m["mark"]["aria"] is False for m in layer["layer"])
-    assert spec["config"]["aria"] is False and "locale" not in spec["config"]
+    # Axes always in the reader's number marks (core.formats.vega_locale): English here.
+    assert spec["config"]["aria"] is False
+    assert spec["config"]["locale"]["number"]["thousands"] == ","
 
 
 def test_bar_chart_and_domain():
@@ -69,3 +71,24 @@ def test_indicator_chart_puts_baseline_and_targets_on_the_axis():
         r["kind"] for r in rule["data"]["values"]
     } == {"baseline", "target"}
     assert "period" not in rule["data"]["values"][0]
+
+
+@pytest.mark.django_db
+def test_a_single_value_reads_as_a_value_with_a_headline(client):
+    """Item 14: one figure → a sentence and the figure, no chart frame, no '· ·' trend."""
+    from django.utils import translation
+
+    from indicators.presenters import headline
+    from indicators.selectors import indicator_detail, indicator_summary, selection_from
+
+    indicator = indicator_detail(code="KBO-ENTERPRISES")
+    summary = indicator_summary(indicator, selection_from(indicator, {}))
+    from indicators.presenters import single_value
+
+    if single_value(summary):
+        with translation.override("en"):
+            assert "only figure so far" in headline(summary)
+        html = client.get("/en/boordtabel/KBO-ENTERPRISES/").content.decode()
+        assert 'class="single-value"' in html and 'id="indicator-chart"' not in html
+    html = client.get("/nl/boordtabel/").content.decode()
+    assert "· ·" not in html and "tile-headline" in html

@@ -33,3 +33,11 @@ def measure_monitoring(context, measure):
         "request": request,
         "user": context.get("user"),
     }
+
+
+@register.inclusion_tag("monitoring/home_status.html", takes_context=True)
+def home_status(context):
+    """Where the plan stands now, from validated reports only: the home page's first section."""
+    from monitoring.presenters import home_status_data
+
+    return {**home_status_data(), "request": context.get("request")}

@@ -159,7 +159,10 @@ def test_validate_and_return_only_by_task_force(client, draft, role, action):
         user=draft.created_by, report=draft, expected_version=draft.version
     )
     c = client_for(client, role)
-    c.post(url(action, pk=draft.pk), {"comment": "Graag aanvullen.", "version": submitted.version})
+    c.post(
+        url(action, pk=draft.pk),
+        {"comment": "Graag aanvullen.", "version": submitted.version, "confirm": "on"},
+    )
     draft.refresh_from_db()
     allowed = role in ("taskforce", "admin")
     expected_state = (

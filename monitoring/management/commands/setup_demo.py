@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from monitoring.demo import DEMO_ACCOUNTS, demo_accounts_setup, demo_history_setup, demo_password
+from monitoring.services import periods_close_after_days, periods_close_past
 
 
 class Command(BaseCommand):
@@ -20,6 +22,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo history: {counts['reports']} reports, {counts['milestones']} milestones (labelled [DEMO])."
             )
+            # The demo history fills the past periods first; then they close as every night.
+            periods_close_past(today=timezone.localdate(), after_days=periods_close_after_days())
         roles = ", ".join(name for name, _role, _org in DEMO_ACCOUNTS)
         self.stdout.write(
             self.style.SUCCESS(
