@@ -192,7 +192,6 @@ def network(request):
             "elements": graph_elements(graph),
             "table_rows": graph_table_rows(graph),
             "node_items": graph_node_items(graph),
-            ),
             "title": title,
             "cap": selectors.GRAPH_NODE_CAP,
             "relation_cap": selectors.GRAPH_RELATION_CAP,
