@@ -4,10 +4,8 @@ charts that keep their text readable on a phone (item 7); the registry's provide
 import re
 
 import pytest
-from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -45,9 +43,9 @@ def test_404_page_in_french(client):
 
 
 def test_the_500_page_needs_no_database_and_no_request():
-    with CaptureQueriesContext(connection) as queries, translation.override("fr"):
+    # no django_db mark: a database query here would fail the test
+    with translation.override("fr"):
         html = render_to_string("500.html")
-    assert len(queries) == 0
     assert 'lang="fr"' in html and "bruprod.css" in html and 'href="/fr/"' in html
 
 

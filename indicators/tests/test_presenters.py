@@ -78,10 +78,9 @@ def test_a_single_value_reads_as_a_value_with_a_headline(client):
     """Item 14: one figure → a sentence and the figure, no chart frame, no '· ·' trend."""
     from django.utils import translation
 
+    from indicators.models import Indicator
     from indicators.presenters import headline
     from indicators.selectors import indicator_detail, indicator_summary, selection_from
-
-    from indicators.models import Indicator
     from indicators.tests.factories import ObservationFactory
 
     bare = next(
