@@ -124,7 +124,9 @@ class ValidateForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked this report: publish it on the public site now."),
         error_messages={
-            "required": _("Tick the box to confirm that you checked the report before publishing it.")
+            "required": _(
+                "Tick the box to confirm that you checked the report before publishing it."
+            )
         },
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

