@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -87,6 +87,16 @@ def actor_relations(*, actor: Actor) -> QuerySet[Relation]:
     )
 
 
+def actor_relations_page(*, actor: Actor, limit: int) -> tuple[list[Relation], int]:
+    """The actor's first `limit` relations (by type and key) and how many it has: the narrow
+    rows are sorted first, then only the page is read with both ends (a hub has thousands)."""
+    mine = Relation.objects.filter(Q(source_actor=actor) | Q(target_actor=actor))
+    total = mine.count()
+    ids = list(mine.order_by("type", "key").values_list("pk", flat=True)[:limit])
+    page = Relation.objects.filter(pk__in=ids).select_related("source_actor", "target_actor")
+    return sorted(page, key=lambda r: (r.type, r.key)), total
+
+
 def actor_metrics_over_time(*, actor: Actor) -> list[ActorMetric]:
     return list(
         ActorMetric.objects.filter(actor=actor).select_related("run").order_by("run__period")
@@ -154,48 +164,60 @@ def _relations_among(ids: set[int], cap: int = GRAPH_RELATION_CAP) -> tuple[list
     return [Edge(*r) for r in out], capped
 
 
-def _neighbours(ids: list[int]) -> dict[int, float]:
-    """Neighbour → strongest relation with any of `ids` (two indexed scans, not an OR)."""
+def _neighbours(ids: list[int], limit: int) -> tuple[dict[int, float], bool]:
+    """Neighbour → strongest relation with any of `ids`, at most `limit` per direction, the
+    strongest first (the database sorts: a hub has tens of thousands); and whether some were
+    left out. Two indexed scans, not an OR."""
     found: dict[int, float] = {}
+    more = False
     for i in range(0, len(ids), 500):
         part = ids[i : i + 500]
         for end, other in (
             ("source_actor_id", "target_actor_id"),
             ("target_actor_id", "source_actor_id"),
         ):
-            for n, w in Relation.objects.filter(**{f"{end}__in": part}).values_list(
-                other, "strength"
-            ):
+            rows = list(
+                Relation.objects.filter(**{f"{end}__in": part})
+                .order_by("-strength", other)
+                .values_list(other, "strength")[: limit + 1]
+            )
+            more = more or len(rows) > limit
+            for n, w in rows[:limit]:
                 if found.get(n, -1.0) < w:
                     found[n] = w
-    return found
+    return found, more
+
+
+def _neighbour_count(pk: int) -> int:
+    """How many distinct actors one actor is related to."""
+    out = set(Relation.objects.filter(source_actor_id=pk).values_list("target_actor_id", flat=True))
+    out |= set(
+        Relation.objects.filter(target_actor_id=pk).values_list("source_actor_id", flat=True)
+    )
+    out.discard(pk)
+    return len(out)
 
 
 def neighbourhood(*, actor: Actor, depth: int = 1, cap: int = GRAPH_NODE_CAP) -> Graph:
     """The actor and the actors within `depth` (1 or 2) relations, and the relations among
     them; never more than `cap` actors: the direct neighbours first (strongest relations
-    first), then the second ring. Once the cap is reached the second ring is not explored
-    further (the total is then a lower bound: the page says "more than")."""
+    first), then the second ring. A capped second ring is not explored to its end (the total
+    is then a lower bound: the page says "more than")."""
     depth = 2 if depth >= 2 else 1
-    first = _neighbours([actor.pk])
+    first, more = _neighbours([actor.pk], cap)
     first.pop(actor.pk, None)
     ring1 = sorted(first, key=lambda n: (-first[n], n))
     ids = [actor.pk, *ring1]
-    total, lower_bound = len(ids), False
+    total = _neighbour_count(actor.pk) + 1 if more else len(ids)
+    lower_bound = False
     if depth == 2:
-        if len(ids) > cap:
+        if total > cap:
             lower_bound = True  # the first ring alone fills the view
         else:
             seen = set(ids)
-            ring2: dict[int, float] = {}
-            # the least-connected neighbours first: a hub's thousands of neighbours come last
-            for i in range(0, len(ring1), 50):
-                for n, w in _neighbours(ring1[i : i + 50]).items():
-                    if n not in seen and ring2.get(n, -1.0) < w:
-                        ring2[n] = w
-                if len(seen) + len(ring2) > cap and i + 50 < len(ring1):
-                    lower_bound = True
-                    break
+            second, more = _neighbours(ring1, cap)
+            ring2 = {n: w for n, w in second.items() if n not in seen}
+            lower_bound = more
             ids += sorted(ring2, key=lambda n: (-ring2[n], n))
             total = len(ids)
     return _graph_of(ids, cap, total=total, lower_bound=lower_bound)
@@ -220,27 +242,38 @@ def _graph_of(ids: list[int], cap: int, *, total: int | None = None, lower_bound
     )
 
 
-def _best_connected_first(qs, run: MetricRun | None) -> list[int]:
-    """The actor ids of `qs`, the most connected first (by the latest metrics; else by id)."""
-    ids = list(qs.values_list("pk", flat=True))
+def _best_connected_first(qs, run: MetricRun | None, cap: int) -> tuple[list[int], int]:
+    """The first `cap` actor ids of `qs`, the most connected first (by the run's degree; else
+    by id), and how many there are."""
+    total = qs.count()
     if run is None:
-        return sorted(ids)
-    degree = dict(
-        ActorMetric.objects.filter(run=run, actor_id__in=qs.values("pk")).values_list(
-            "actor_id", "degree"
-        )
+        return list(qs.order_by("pk").values_list("pk", flat=True)[:cap]), total
+    ids = list(
+        ActorMetric.objects.filter(run=run, actor__in=qs)
+        .order_by("-degree", "actor_id")
+        .values_list("actor_id", flat=True)[:cap]
     )
-    return sorted(ids, key=lambda pk: (-degree.get(pk, 0), pk))
+    if len(ids) < cap:  # actors added since the run
+        known = set(ids)
+        ids += [
+            pk
+            for pk in qs.order_by("pk").values_list("pk", flat=True)[: cap * 2]
+            if pk not in known
+        ][: cap - len(ids)]
+    return ids, total
 
 
 def sector_graph(*, sector: Sector, cap: int = GRAPH_NODE_CAP) -> Graph:
-    qs = Actor.objects.active().filter(sectors=sector)
-    return _graph_of(_best_connected_first(qs, metric_run_latest()), cap)
+    ids, total = _best_connected_first(
+        Actor.objects.active().filter(sectors=sector), metric_run_latest(), cap
+    )
+    return _graph_of(ids, cap, total=total)
 
 
 def community_graph(*, run: MetricRun, community: int, cap: int = GRAPH_NODE_CAP) -> Graph:
     qs = Actor.objects.filter(metrics__run=run, metrics__community=community)
-    return _graph_of(_best_connected_first(qs, run), cap)
+    ids, total = _best_connected_first(qs, run, cap)
+    return _graph_of(ids, cap, total=total)
 
 
 # ---------------------------------------------------------------- chains, matrix and gaps
@@ -249,7 +282,7 @@ def community_graph(*, run: MetricRun, community: int, cap: int = GRAPH_NODE_CAP
 @dataclass
 class StageCell:
     stage: ValueChainStage
-    actors: list[Actor]  # the first CELL_ACTORS by name
+    actors: list[Actor]  # the first CELL_ACTORS placed (by id), listed by name
     enterprises: int | None  # None: no register counts computed
     establishments: int | None = None
     actor_count: int = 0
@@ -266,23 +299,45 @@ def stage_matrix(
     and the register's distinct enterprises and establishments (None when not computed)."""
     sectors = [sector] if sector else list(Sector.objects.ecosystems())
     stages = list(ValueChainStage.objects.filter(sector__in=sectors).select_related("sector"))
-    through = Actor.stages.through.objects.filter(
-        valuechainstage__in=stages, actor__end_date__isnull=True, actor__merged_into__isnull=True
+    # counted on the link table alone (indexed), the few closed or merged actors subtracted:
+    # a join with 100,000 actors takes ~0.6 s
+    through = Actor.stages.through.objects.filter(valuechainstage__in=stages)
+    how_many = Counter(
+        dict(
+            through.values("valuechainstage_id")
+            .annotate(n=Count("actor_id"))
+            .values_list("valuechainstage_id", "n")
+        )
     )
-    how_many = dict(
-        through.values("valuechainstage_id")
-        .annotate(n=Count("actor_id"))
-        .values_list("valuechainstage_id", "n")
+    inactive = list(
+        Actor.objects.filter(Q(end_date__isnull=False) | Q(merged_into__isnull=False)).values_list(
+            "pk", flat=True
+        )
     )
-    placed = defaultdict(list)
+    how_many.subtract(
+        dict(
+            through.filter(actor_id__in=inactive)
+            .values("valuechainstage_id")
+            .annotate(n=Count("actor_id"))
+            .values_list("valuechainstage_id", "n")
+        )
+    )
+    first_ids: dict[int, list[int]] = {}
     for st in stages:
-        if how_many.get(st.pk):
-            placed[st.pk] = list(
-                Actor.objects.active()
-                .filter(stages=st)
-                .only("id", "key", "name_nl", "name_fr", "name_en")
-                .order_by("name_nl", "pk")[:CELL_ACTORS]
+        if how_many.get(st.pk, 0) > 0:
+            first_ids[st.pk] = list(
+                Actor.stages.through.objects.filter(valuechainstage=st)
+                .exclude(actor_id__in=inactive)
+                .order_by("actor_id")
+                .values_list("actor_id", flat=True)[:CELL_ACTORS]
             )
+    names = Actor.objects.only("id", "key", "name_nl", "name_fr", "name_en").in_bulk(
+        [pk for ids in first_ids.values() for pk in ids]
+    )
+    placed = {
+        stage_id: sorted((names[pk] for pk in ids), key=lambda a: (a.label(), a.pk))
+        for stage_id, ids in first_ids.items()
+    }
     counts = register_counts(municipality=municipality)
     out: dict[str, list[StageCell]] = {s.slug: [] for s in sectors}
     for st in stages:

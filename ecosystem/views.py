@@ -134,14 +134,15 @@ def actor(request, key: str):
         raise Http404(_("No such actor."))
     if item.key != key:
         return redirect("ecosystem:actor", key=item.key)
-    relations = selectors.actor_relations(actor=item)
-    relations_total = relations.count()
+    relations, relations_total = selectors.actor_relations_page(
+        actor=item, limit=ACTOR_RELATIONS_SHOWN
+    )
     return render(
         request,
         "ecosystem/actor.html",
         {
             "actor": item,
-            "relations": relations[:ACTOR_RELATIONS_SHOWN],
+            "relations": relations,
             "relations_total": relations_total,
             "metrics": selectors.actor_metrics_over_time(actor=item),
             "municipality": municipality_label(item.municipality),

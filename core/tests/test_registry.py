@@ -39,13 +39,16 @@ def test_every_app_registers_its_navigation_and_measure_panels():
         "monitoring",
         "indicators",
         "economy",
+        "ecosystem",
         "strategies",
     ]
     assert [p.key for p in panels.for_slot("measure.main")] == ["monitoring-status"]
     assert [p.key for p in panels.for_slot("measure.related")] == [
         "strategies-items",
+        "ecosystem-actors",
         "monitoring-comments",
     ]
+    assert [p.key for p in panels.for_slot("home.status")] == ["monitoring-home"]
 
 
 @pytest.mark.django_db
