@@ -1,6 +1,6 @@
 from rest_framework import serializers, viewsets
 
-from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin
+from core.api import BoundedLimitOffsetPagination, CheckedQueryMixin, query_bool
 
 from .models import Actor, ActorMetric, MetricRun, Relation, ValueChainStage
 
@@ -88,6 +88,13 @@ class RelationViewSet(CheckedQueryMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     queryset = Relation.objects.select_related("source_actor", "target_actor").order_by("key")
     filterset_fields = ["type", "derived", "directed"]
+
+    def filter_queryset(self, queryset):
+        # django-filter reads "null" or "unknown" as "no filter": a boolean is true or false
+        # here, anything else a 400 (as the schema says).
+        for name in ("derived", "directed"):
+            query_bool(self.request.query_params, name)
+        return super().filter_queryset(queryset)
 
 
 class StageSerializer(serializers.ModelSerializer):

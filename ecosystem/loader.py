@@ -26,6 +26,8 @@ from .models import Actor, Relation, ValueChainStage
 
 STAGES_FILE = "value_chains.yaml"
 ACTORS_FILE = "actors.yaml"
+# Where the plan first prints each organisation: precomputed from the seed, so loading needs none.
+ORG_LINES_FILE = "organisation_lines.yaml"
 PLAN_DATE = "2019-01"  # the plan was adopted in January 2019
 LOADER = "load-ecosystem"
 MUNICIPALITIES = {str(code) for code in range(21001, 21020)}
@@ -84,6 +86,18 @@ class SeedText:
             return False
         return _squash(quote) in _squash(self.lines[line - 1])
 
+    def printed_at(self, line: int, text: str) -> bool:
+        """`text` is printed starting on `line` (its words may wrap onto the next lines)."""
+        if self.lines is None:
+            return True
+        if not 1 <= line <= len(self.lines) or not text.strip():
+            return False
+        block = "\n".join(self.lines[line - 1 : line + 15])  # table cells wrap over blank lines
+        words = [re.escape(w) for w in text.split()]
+        pattern = r"(?<![\w.])" + r"(?:-?\s+)".join(words) + r"(?![\w])"
+        match = re.search(pattern, block)
+        return match is not None and match.start() <= len(self.lines[line - 1])
+
     def first_line(self, text: str) -> int | None:
         """The first line where `text` is printed (words may wrap to the next line)."""
         if self.lines is None or not text.strip():
@@ -110,6 +124,7 @@ class Bundle:
     stages: dict
     actors: dict
     seed: SeedText
+    org_lines: dict = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def add(self, file: str, entry, message: str) -> None:
@@ -120,7 +135,7 @@ class Bundle:
 def read_bundle(data_dir: Path, seeds_dir: Path | None = None) -> Bundle:
     problems = []
     content = {}
-    for name in (STAGES_FILE, ACTORS_FILE):
+    for name in (STAGES_FILE, ACTORS_FILE, ORG_LINES_FILE):
         path = data_dir / name
         if not path.exists():
             problems.append(f"{name}: file not found in {data_dir}")
@@ -137,6 +152,7 @@ def read_bundle(data_dir: Path, seeds_dir: Path | None = None) -> Bundle:
         stages=content[STAGES_FILE] or {},
         actors=content[ACTORS_FILE] or {},
         seed=SeedText(seeds_dir / str(seed_name)),
+        org_lines=(content[ORG_LINES_FILE] or {}).get("organisations") or {},
     )
     validate(bundle)
     if bundle.problems:
@@ -206,8 +222,17 @@ def validate(b: Bundle) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
         b.add(f, data, "needs a list 'entries'")
         return
-    if not b.seed.available:
-        b.add(f, data, f"seed: the plan's text {b.seed.path.name!r} is not in the seeds folder")
+    # Without the plan's text (shared/seeds) the quotes are not re-checked here; the tests check
+    # them wherever the seed is present (ecosystem/tests/test_seed.py).
+    for slug, cited in b.org_lines.items():
+        if not isinstance(cited, dict) or not isinstance(cited.get("line"), int):
+            b.add(ORG_LINES_FILE, cited, f"{slug}: needs a line and a quote")
+        elif not b.seed.printed_at(cited["line"], str(cited.get("quote") or "")):
+            b.add(
+                ORG_LINES_FILE,
+                cited,
+                f"{slug}: {cited.get('quote')!r} is not on line {cited['line']} of the plan",
+            )
     orgs = set(Organisation.objects.values_list("slug", flat=True))
     codes = set(Measure.objects.values_list("code", flat=True))
     keys = set(orgs)
@@ -354,7 +379,7 @@ def _merge_values(actor: Actor | None, values: dict, sources: dict, verified: di
     return out
 
 
-def _write_organisation_actors(seed: SeedText, seed_name: str, entries: dict) -> dict[str, Actor]:
+def _write_organisation_actors(org_lines: dict, seed_name: str, entries: dict) -> dict[str, Actor]:
     coordinated: dict[int, list[Measure]] = {}
     for c in MeasureCoordination.objects.select_related("measure"):
         coordinated.setdefault(c.organisation_id, []).append(c.measure)
@@ -362,11 +387,11 @@ def _write_organisation_actors(seed: SeedText, seed_name: str, entries: dict) ->
     for org in Organisation.objects.prefetch_related("aliases").order_by("slug"):
         entry = entries.get(org.slug, {})
         citations = []
-        for printed in [a.printed for a in org.aliases.all()] + [org.name_nl, org.acronym]:
-            line = seed.first_line(printed or "")
-            if line:
-                citations.append({"seed": seed_name, "line": line, "quote": printed})
-                break
+        printed = org_lines.get(org.slug)
+        if printed:
+            citations.append(
+                {"seed": seed_name, "line": printed["line"], "quote": printed["quote"]}
+            )
         measures = sorted(coordinated.get(org.pk, []), key=lambda m: m.pk)
         if not citations and measures and measures[0].source_line:
             m = measures[0]
@@ -576,7 +601,7 @@ def ecosystem_load(*, data_dir: Path | None = None, seeds_dir: Path | None = Non
                     merged[k] = v
     with transaction.atomic():
         stages = _write_stages(bundle.stages)
-        actors = _write_organisation_actors(bundle.seed, seed_name, by_org)
+        actors = _write_organisation_actors(bundle.org_lines, seed_name, by_org)
         cited = _write_cited_actors([e for e in entries if e.get("key")], seed_name)
         actors.update(cited)
         relations = _write_cited_relations(bundle.actors.get("relations") or [], actors, seed_name)

@@ -188,31 +188,21 @@ def _neighbours(ids: list[int], limit: int) -> tuple[dict[int, float], bool]:
     return found, more
 
 
-def _neighbour_count(pk: int) -> int:
-    """How many distinct actors one actor is related to."""
-    out = set(Relation.objects.filter(source_actor_id=pk).values_list("target_actor_id", flat=True))
-    out |= set(
-        Relation.objects.filter(target_actor_id=pk).values_list("source_actor_id", flat=True)
-    )
-    out.discard(pk)
-    return len(out)
-
-
 def neighbourhood(*, actor: Actor, depth: int = 1, cap: int = GRAPH_NODE_CAP) -> Graph:
     """The actor and the actors within `depth` (1 or 2) relations, and the relations among
     them; never more than `cap` actors: the direct neighbours first (strongest relations
-    first), then the second ring. A capped second ring is not explored to its end (the total
-    is then a lower bound: the page says "more than")."""
+    first), then the second ring. A capped ring is not read to its end (the total is then a
+    lower bound: the page says "more than")."""
     depth = 2 if depth >= 2 else 1
     first, more = _neighbours([actor.pk], cap)
     first.pop(actor.pk, None)
     ring1 = sorted(first, key=lambda n: (-first[n], n))
     ids = [actor.pk, *ring1]
-    total = _neighbour_count(actor.pk) + 1 if more else len(ids)
-    lower_bound = False
+    total = len(ids)
+    lower_bound = more  # a hub: its first ring alone fills the view (not counted further)
     if depth == 2:
-        if total > cap:
-            lower_bound = True  # the first ring alone fills the view
+        if more or total > cap:
+            lower_bound = True
         else:
             seen = set(ids)
             second, more = _neighbours(ring1, cap)
@@ -310,9 +300,9 @@ def stage_matrix(
         )
     )
     inactive = list(
-        Actor.objects.filter(Q(end_date__isnull=False) | Q(merged_into__isnull=False)).values_list(
-            "pk", flat=True
-        )
+        Actor.objects.filter(Q(end_date__isnull=False) | Q(merged_into__isnull=False))
+        .order_by()
+        .values_list("pk", flat=True)
     )
     how_many.subtract(
         dict(

@@ -125,7 +125,7 @@ def actor_map(request):
     )
 
 
-ACTOR_RELATIONS_SHOWN = 200  # a hub has thousands: its neighbourhood view and export have all
+ACTOR_RELATIONS_SHOWN = 100  # a hub has tens of thousands: the relations export has all
 
 
 def actor(request, key: str):

@@ -81,7 +81,7 @@ def test_a_wrong_quote_is_refused_naming_file_and_line(tmp_path, ecosystem):
     from core.yamlfiles import DataFileError
     from ecosystem.loader import default_data_dir
 
-    for name in ("actors.yaml", "value_chains.yaml"):
+    for name in ("actors.yaml", "value_chains.yaml", "organisation_lines.yaml"):
         (tmp_path / name).write_text((default_data_dir() / name).read_text(encoding="utf-8"))
     path = tmp_path / "actors.yaml"
     path.write_text(path.read_text().replace('quote: "in Anderlecht"', 'quote: "in Ukkel"'))
@@ -92,3 +92,37 @@ def test_a_wrong_quote_is_refused_naming_file_and_line(tmp_path, ecosystem):
         "actors.yaml:" in p and "'in Ukkel' is not on line 4642" in p for p in caught.value.problems
     )
     assert Actor.history.count() == before
+
+
+def test_the_precomputed_organisation_lines_are_where_the_plan_prints_them():
+    """data/ecosystem/organisation_lines.yaml lets `load-ecosystem` run without the plan's text;
+    where the text is present, each line is the first place it prints one of the organisation's
+    printed forms (in the order the loader used to search them)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from core.yamlfiles import read_yaml
+    from ecosystem.loader import ORG_LINES_FILE, SeedText, default_data_dir
+    from reference.models import Organisation
+
+    data = read_yaml(default_data_dir() / ORG_LINES_FILE)
+    seed = SeedText(Path(settings.SEEDS_DIR) / data["seed"])
+    if not seed.available:
+        pytest.skip("the plan's text (shared/seeds) is not here")
+    expected = {}
+    for org in Organisation.objects.prefetch_related("aliases").order_by("slug"):
+        for printed in [a.printed for a in org.aliases.all()] + [org.name_nl, org.acronym]:
+            line = seed.first_line(printed or "")
+            if line:
+                expected[org.slug] = {"line": line, "quote": printed}
+                break
+    assert {k: dict(v) for k, v in data["organisations"].items()} == expected
+
+
+def test_load_ecosystem_needs_no_seed(tmp_path):
+    from ecosystem.loader import ecosystem_load
+    from ecosystem.models import Actor
+
+    ecosystem_load(seeds_dir=tmp_path)  # an empty folder: no plan text
+    assert Actor.objects.filter(organisation__isnull=False).count() == Organisation.objects.count()

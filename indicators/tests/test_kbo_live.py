@@ -82,7 +82,7 @@ def test_indicator_page_shows_the_kbo_figures(client, kbo_rows):
         response = client.get(reverse("indicators:detail", args=[indicator.code]))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "372" in html and "KBO open data, snapshot 11-10-2025" in html
+    assert "372" in html and "11 octobre 2025" in html  # the snapshot date, in French
 
 
 def test_observations_api_includes_live_figures(client, kbo_rows):
