@@ -65,8 +65,20 @@ def kbo_register(db, settings, tmp_path):
 
 @pytest.fixture
 def api_schema(db, kbo_register):
+    # Requests go through a plain WSGIHandler, not Django's test client: like the client, keep
+    # request_started/finished from closing the test's connection (on PostgreSQL that connection
+    # holds the test's transaction).
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     monitoring_reference_load()
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", WSGIHandler())
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", WSGIHandler())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

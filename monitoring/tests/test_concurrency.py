@@ -234,8 +234,11 @@ def test_parallel_imports_of_a_new_report_keep_exactly_one(loaded):
     ]
 
     def run_import(index: int) -> str:
+        from django.utils import translation
+
         try:
-            reports_import(name=f"import-{index}.csv", content=files[index], user=user)
+            with translation.override("en"):  # a new thread starts in the site's default language
+                reports_import(name=f"import-{index}.csv", content=files[index], user=user)
         except ImportFileError as exc:
             assert all(", column version: " in p for p in exc.problems), exc.problems
             return "refused"
